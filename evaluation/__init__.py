@@ -1,0 +1,1 @@
+"""Golden sets, runs, metrics, comparisons and reports for relevance work."""

@@ -1,0 +1,1 @@
+"""Turns the certified library into matcher indexes and keeps them fresh."""

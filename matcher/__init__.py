@@ -1,0 +1,1 @@
+"""Pure retrieval library: tokenizer, BM25, dense search, fusion, explanations, diversity."""
