@@ -1,0 +1,171 @@
+"""The one error body of the service and the mapping of domain errors to HTTP.
+
+Every error, whatever raised it, leaves as FastAPI's 422 shape:
+``{"detail": [{"type": code, "msg": text, "loc": [...], "ctx": {...}}]}``. `type` is a stable
+English code, `msg` is Chinese, `ctx.article` cites the Measures where a rule is the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from registry import errors as registry_errors
+from registry.findings import Finding, article_zh
+
+logger = logging.getLogger("funeng.api")
+
+
+class ErrorItem(BaseModel):
+    """One problem: a stable code, a Chinese message, where it is, and context."""
+
+    type: str = Field(examples=["art9.cases_too_few"])
+    msg: str = Field(examples=["典型案例不足：第九条第（二）项要求至少 3 个，实际 2 个"])
+    loc: list[str | int] = Field(default_factory=list, examples=[["body", "cases"]])
+    ctx: dict[str, Any] | None = Field(
+        default=None, examples=[{"article": "Art.9(2)", "article_zh": "第九条第（二）项"}]
+    )
+
+
+class ErrorBody(BaseModel):
+    """The error body of every non-2xx response."""
+
+    detail: list[ErrorItem]
+
+
+class ServiceError(Exception):
+    """An error raised by the API layer itself (authentication, index not ready, …)."""
+
+    def __init__(self, status_code: int, code: str, message: str, **ctx: Any) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.ctx = ctx or None
+
+
+STATUS_BY_REGISTRY_ERROR: dict[type[registry_errors.RegistryError], int] = {
+    registry_errors.NotFound: 404,
+    registry_errors.PermissionDenied: 403,
+    registry_errors.Conflict: 409,
+    registry_errors.TransitionNotAllowed: 409,
+    registry_errors.RuleViolation: 422,
+    registry_errors.InvalidInput: 422,
+    registry_errors.CalendarNotCovered: 422,
+}
+
+# Shown in OpenAPI on every route: the one error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (401, "未登录或凭证无效"),
+        (403, "角色或范围不允许此操作"),
+        (404, "对象不存在"),
+        (409, "状态冲突：对象已被他人更改，或当前状态不允许此操作"),
+        (422, "输入不符合要求或不符合《管理办法》规定（附条款）"),
+        (503, "服务尚未就绪（索引或数据库不可用）"),
+    )
+}
+
+
+def _article_ctx(article: str | None) -> dict[str, Any] | None:
+    return {"article": article, "article_zh": article_zh(article)} if article else None
+
+
+def finding_item(finding: Finding, loc_prefix: tuple[str | int, ...] = ()) -> ErrorItem:
+    """An error item for one finding of the rule checks."""
+    return ErrorItem(
+        type=finding.code,
+        msg=finding.message,
+        loc=[*loc_prefix, *finding.loc],
+        ctx=_article_ctx(finding.article),
+    )
+
+
+def registry_error_body(error: registry_errors.RegistryError) -> ErrorBody:
+    """All findings of a rule violation as items, or the one error as a single item."""
+    blocking = [f for f in error.findings if f.blocking] or list(error.findings)
+    if blocking:
+        return ErrorBody(detail=[finding_item(f) for f in blocking])
+    return ErrorBody(
+        detail=[
+            ErrorItem(
+                type=error.code, msg=error.message, loc=list(error.loc),
+                ctx=_article_ctx(error.article),
+            )
+        ]
+    )
+
+
+def _json(status_code: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        status_code=status_code, content=body.model_dump(exclude_none=True), headers=headers
+    )
+
+
+async def _on_registry_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, registry_errors.RegistryError)
+    status = next(
+        (code for cls, code in STATUS_BY_REGISTRY_ERROR.items() if isinstance(exc, cls)), 400
+    )
+    return _json(status, registry_error_body(exc))
+
+
+async def _on_service_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    item = ErrorItem(type=exc.code, msg=exc.message, ctx=exc.ctx)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return _json(exc.status_code, ErrorBody(detail=[item]), headers)
+
+
+async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    items = [
+        ErrorItem(
+            type=str(err.get("type", "validation_error")),
+            msg=_validation_message(err),
+            loc=list(err.get("loc", ())),
+        )
+        for err in exc.errors()
+    ]
+    return _json(422, ErrorBody(detail=items))
+
+
+def _validation_message(err: dict[str, Any]) -> str:
+    field = ".".join(str(part) for part in err.get("loc", ()) if part != "body")
+    return f"字段 {field or '（请求体）'} 不合法：{err.get('msg', '')}"
+
+
+_HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict"}
+
+
+async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    message = exc.detail if isinstance(exc.detail, str) else "请求无法处理"
+    if exc.status_code == 404 and message == "Not Found":
+        message = "请求的地址不存在"
+    return _json(exc.status_code, ErrorBody(detail=[ErrorItem(type=code, msg=message)]),
+                 dict(exc.headers) if exc.headers else None)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    item = ErrorItem(type="internal_error", msg="服务器内部错误，已记录，请稍后重试")
+    return _json(500, ErrorBody(detail=[item]))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error through the one body."""
+    app.add_exception_handler(registry_errors.RegistryError, _on_registry_error)
+    app.add_exception_handler(ServiceError, _on_service_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
