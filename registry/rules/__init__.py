@@ -1,0 +1,1 @@
+"""The rules of the Measures as pure functions over frozen facts (no database)."""
