@@ -32,7 +32,10 @@ def test_everything_wrong_is_reported_at_once() -> None:
             "cases": (case(1), case(2, feedback=""), case(3)),
             "evidence": (patent(issued_on=date(2019, 1, 1)),),
         },
-        submission_changes={"submitted_at": shanghai(date(2025, 10, 1)), "commitment_signed": False},
+        submission_changes={
+            "submitted_at": shanghai(date(2025, 10, 1)),
+            "commitment_signed": False,
+        },
     )
     assert set(codes(findings)) == {
         "art7.revenue_too_low",
