@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from registry.findings import Finding, Severity
-from registry.rules import EvidenceFacts
+from registry.rules import CaseFacts, EvidenceFacts
 from registry.rules.art12 import check_timeliness
 from registry.seed_schema import EvidenceKind
 from tests.unit.rules.builders import (
@@ -24,7 +24,11 @@ from tests.unit.rules.builders import (
 K = EvidenceKind
 
 
-def _check(*evidence: EvidenceFacts, cases: tuple = (), financial: tuple = ()) -> list[Finding]:
+def _check(
+    *evidence: EvidenceFacts,
+    cases: tuple[CaseFacts, ...] = (),
+    financial: tuple[EvidenceFacts, ...] = (),
+) -> list[Finding]:
     return check_timeliness(
         applicant=applicant(financial_documents=financial),
         resource=resource(evidence=evidence, cases=cases),

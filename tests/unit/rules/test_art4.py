@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from registry.rules.art4 import check_preconditions
 from tests.unit.rules.builders import SUBMITTED_ON, applicant, codes, only, submission
 
 
-def _check(**changes: object) -> list[Finding]:
+def _check(**changes: Any) -> list[Finding]:
     return check_preconditions(applicant=applicant(**changes), submission=submission())
 
 

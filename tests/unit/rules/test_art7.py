@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.unit.rules.builders import applicant, codes, only, shanghai, submissi
 
 
 def _check(
-    *, on: date = date(2025, 9, 15), waiver: str | None = None, **changes: object
+    *, on: date = date(2025, 9, 15), waiver: str | None = None, **changes: Any
 ) -> list[Finding]:
     return check_conditions(
         applicant=applicant(**changes),
@@ -117,9 +118,7 @@ def test_missing_revenue_years_are_named() -> None:
         ({"innovative_sme": True}, "创新型中小企业"),
     ],
 )
-def test_innovation_subjects_are_exempt_with_an_info(
-    changes: dict[str, object], reason: str
-) -> None:
+def test_innovation_subjects_are_exempt_with_an_info(changes: dict[str, Any], reason: str) -> None:
     finding = only(_check(revenue={}, **changes), "art7.revenue_exempt")
     assert finding.severity is Severity.INFO
     assert finding.article == "Art.7(2)"
@@ -157,5 +156,8 @@ def test_abnormal_operation_list() -> None:
 
 def test_dishonesty_list_fails_art7_5_too() -> None:
     assert codes(_check(dishonest_listed_on=date(2024, 1, 1))) == ["art7.dishonest_listed"]
-    removed = {"dishonest_listed_on": date(2023, 1, 1), "dishonest_removed_on": date(2024, 1, 1)}
+    removed: dict[str, Any] = {
+        "dishonest_listed_on": date(2023, 1, 1),
+        "dishonest_removed_on": date(2024, 1, 1),
+    }
     assert _check(**removed) == []  # the punishment period is Art.4(5)'s concern

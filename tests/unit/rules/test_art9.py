@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from registry.findings import Finding
@@ -23,9 +25,9 @@ from tests.unit.rules.builders import (
 
 def _check(
     *,
-    applicant_changes: dict[str, object] | None = None,
+    applicant_changes: dict[str, Any] | None = None,
     commitment: bool = True,
-    **changes: object,
+    **changes: Any,
 ) -> list[Finding]:
     return check_completeness(
         applicant=applicant(**(applicant_changes or {})),
@@ -49,7 +51,8 @@ def test_reference_is_complete() -> None:
 )
 @pytest.mark.parametrize("empty", [None, "", " \n"])
 def test_resource_information(field: str, label: str, empty: str | None) -> None:
-    finding = only(_check(**{field: empty}), "art9.resource_info_missing")
+    changes: dict[str, Any] = {field: empty}
+    finding = only(_check(**changes), "art9.resource_info_missing")
     assert finding.article == "Art.9(1)"
     assert finding.loc == ("resource", field)
     assert finding.message == f"缺少赋能资源的{label}。"
@@ -151,7 +154,7 @@ def test_enterprise_may_not_replace_it_with_a_statement() -> None:
         {"innovative_sme": True},
     ],
 )
-def test_innovation_subjects_may_give_a_statement(changes: dict[str, object]) -> None:
+def test_innovation_subjects_may_give_a_statement(changes: dict[str, Any]) -> None:
     assert _check(applicant_changes={**changes, "financial_documents": (_statement(),)}) == []
     findings = _check(applicant_changes={**changes, "financial_documents": ()})
     assert "可提供财务说明材料" in only(findings, "art9.financial_document_missing").message

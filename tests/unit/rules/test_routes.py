@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from registry.seed_schema import Route
 from tests.unit.rules.builders import applicant, codes, only, submission
 
 
-def _check(route: Route, entry: DirectEntryFacts | None = None, **changes: object) -> list[Finding]:
+def _check(route: Route, entry: DirectEntryFacts | None = None, **changes: Any) -> list[Finding]:
     return check_route(
         applicant=applicant(**changes), submission=submission(route=route, direct_entry=entry)
     )
@@ -38,7 +39,7 @@ def test_guangdong_enterprise_goes_through_its_city() -> None:
         ({"org_type": OrgType.PROVINCIAL_SOE}, "省属企业"),
     ],
 )
-def test_outside_or_soe_must_go_to_the_province(changes: dict[str, object], reason: str) -> None:
+def test_outside_or_soe_must_go_to_the_province(changes: dict[str, Any], reason: str) -> None:
     assert _check(Route.PROVINCIAL_DIRECT, **changes) == []
     finding = only(_check(Route.MUNICIPAL, **changes), "art16.route_must_be_provincial")
     assert finding.loc == ("submission", "route")
