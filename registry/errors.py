@@ -4,6 +4,7 @@ Measures is the reason, the article. Only `api/errors.py` maps them to HTTP."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from registry.findings import Finding
 
@@ -52,9 +53,24 @@ class Conflict(RegistryError):
 
 
 class TransitionNotAllowed(RegistryError):
-    """The workflow has no transition for this event from the current state."""
+    """The workflow has no transition for this event from the current state.
+
+    `event` and `state` name the refused event and the state the object was in.
+    """
 
     default_code = "transition_not_allowed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        event: str | None = None,
+        state: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.event = event
+        self.state = state
 
 
 class RuleViolation(RegistryError):
