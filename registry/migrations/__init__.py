@@ -1,0 +1,1 @@
+"""Alembic migrations of the registry, driven programmatically by `registry.migrate`."""
