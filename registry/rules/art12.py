@@ -6,8 +6,8 @@ from datetime import date
 
 from registry.findings import Finding, Severity
 from registry.rules.art9 import case_label
-from registry.rules.documents import IP_KINDS, VALIDITY_KINDS, all_documents
-from registry.rules.facts import ApplicantFacts, EvidenceFacts, ResourceFacts, SubmissionFacts
+from registry.rules.documents import IP_KINDS, VALIDITY_KINDS, resource_documents
+from registry.rules.facts import EvidenceFacts, ResourceFacts, SubmissionFacts
 from registry.rules.periods import window_start
 from registry.rules.wording import zh_date, zh_document
 from registry.seed_schema import EvidenceKind
@@ -17,8 +17,6 @@ K = EvidenceKind
 _AGE_LIMITS: dict[EvidenceKind, tuple[str, int, Severity]] = {
     **{kind: ("Art.12(2)", 5, Severity.ERROR) for kind in IP_KINDS},
     K.TEST_REPORT: ("Art.12(3)", 2, Severity.ERROR),
-    K.AUDIT_REPORT: ("Art.12(4)", 1, Severity.ERROR),
-    K.FINANCIAL_STATEMENT: ("Art.12(4)", 1, Severity.ERROR),
     # "等其他佐证文件": the 1-year rule plainly covers other supporting papers, but a standard
     # drafted years ago still proves the participation Art.7(3) rewards, so reviewers decide.
     K.STANDARD: ("Art.12(4)", 1, Severity.WARNING),
@@ -31,13 +29,11 @@ _DATE_NAME = {
 FEEDBACK_YEARS = 1  # Art.12(4): 用户反馈
 
 
-def check_timeliness(
-    *, applicant: ApplicantFacts, resource: ResourceFacts, submission: SubmissionFacts
-) -> list[Finding]:
-    """Art.12(1)-(4) for every evidence document and every case's user feedback."""
+def check_timeliness(*, resource: ResourceFacts, submission: SubmissionFacts) -> list[Finding]:
+    """Art.12(1)-(4) for every evidence document and every case's feedback (finance: see there)."""
     on = submission.submitted_on
     findings = []
-    for loc, doc in all_documents(applicant=applicant, resource=resource):
+    for loc, doc in resource_documents(resource):
         findings += _document(doc, loc, on)
     for index, case in enumerate(resource.cases):
         findings += _case(index, case.completed_on, case.feedback_on, case_label(index, case), on)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from registry.findings import Finding
 from registry.reference import INDUSTRIES
-from registry.rules.art7 import revenue_exemption
-from registry.rules.documents import FINANCIAL_KINDS, QUALIFYING_KINDS, all_documents, article_of
-from registry.rules.facts import ApplicantFacts, CaseFacts, ResourceFacts, SubmissionFacts
+from registry.rules.documents import QUALIFYING_KINDS, article_of, resource_documents
+from registry.rules.facts import CaseFacts, ResourceFacts, SubmissionFacts
 from registry.rules.wording import missing, zh_document
-from registry.seed_schema import EvidenceKind
 
 MIN_CASES = 3  # Art.9(2): 3个及以上
 
@@ -27,13 +25,10 @@ _CASE_TEXTS = (
 _CASE_DATES = (("completed_on", "完成日期"), ("feedback_on", "用户反馈日期"))
 
 
-def check_completeness(
-    *, applicant: ApplicantFacts, resource: ResourceFacts, submission: SubmissionFacts
-) -> list[Finding]:
-    """Art.9(1)-(5): resource information, cases, evidence, financial papers, commitment, files."""
+def check_completeness(*, resource: ResourceFacts, submission: SubmissionFacts) -> list[Finding]:
+    """Art.9(1)-(3), (5): resource information, cases, evidence, commitment, files (see finance)."""
     findings = [*_resource_information(resource), *_cases(resource)]
     findings += _qualifying_evidence(resource)
-    findings += _financial(applicant, resource)
     if not submission.commitment_signed:
         findings.append(
             Finding(
@@ -43,7 +38,7 @@ def check_completeness(
                 loc=("submission", "commitment_signed"),
             )
         )
-    findings += _files(applicant, resource)
+    findings += _files(resource)
     return findings
 
 
@@ -142,29 +137,7 @@ def _qualifying_evidence(resource: ResourceFacts) -> list[Finding]:
     ]
 
 
-def _financial(applicant: ApplicantFacts, resource: ResourceFacts) -> list[Finding]:
-    kinds = {
-        doc.kind
-        for _, doc in all_documents(applicant=applicant, resource=resource)
-        if doc.kind in FINANCIAL_KINDS
-    }
-    exemption = revenue_exemption(applicant)
-    loc = ("applicant", "financial_documents")
-    if EvidenceKind.AUDIT_REPORT in kinds or (exemption and kinds):
-        return []
-    if exemption:
-        message = f"未提供上年度财务审计报告或财务说明材料（{exemption}，可提供财务说明材料）。"
-    elif kinds:
-        message = (
-            "未提供上年度财务审计报告；财务说明材料仅限创新型中小企业、高等院校、科研院所、"
-            "新型研发机构代替审计报告。"
-        )
-    else:
-        message = "未提供上年度财务审计报告。"
-    return [Finding("art9.financial_document_missing", "Art.9(4)", message, loc=loc)]
-
-
-def _files(applicant: ApplicantFacts, resource: ResourceFacts) -> list[Finding]:
+def _files(resource: ResourceFacts) -> list[Finding]:
     return [
         Finding(
             "art9.evidence_file_missing",
@@ -172,6 +145,6 @@ def _files(applicant: ApplicantFacts, resource: ResourceFacts) -> list[Finding]:
             f"{zh_document(doc)}未上传文件。",
             loc=loc,
         )
-        for loc, doc in all_documents(applicant=applicant, resource=resource)
+        for loc, doc in resource_documents(resource)
         if not doc.has_file
     ]

@@ -14,16 +14,35 @@ QUALIFYING_KINDS = IP_KINDS | VALIDITY_KINDS | {K.STANDARD, K.TEST_REPORT}
 # Art.9(4): last year's audit report, or a financial statement from an exempt applicant.
 FINANCIAL_KINDS = frozenset({K.AUDIT_REPORT, K.FINANCIAL_STATEMENT})
 
-Located = tuple[tuple[str | int, ...], EvidenceFacts]
+Loc = tuple[str | int, ...]
+Located = tuple[Loc, EvidenceFacts]
 
 
-def all_documents(*, applicant: ApplicantFacts, resource: ResourceFacts) -> list[Located]:
-    """Every document of a submission with its `loc`: the resource's, then the applicant's."""
+def resource_documents(resource: ResourceFacts) -> list[Located]:
+    """The resource's own evidence with its `loc`; financial papers are pooled separately."""
     return [
-        *((("resource", "evidence", i), doc) for i, doc in enumerate(resource.evidence)),
+        (("resource", "evidence", i), doc)
+        for i, doc in enumerate(resource.evidence)
+        if doc.kind not in FINANCIAL_KINDS
+    ]
+
+
+def financial_documents(*, applicant: ApplicantFacts, resource: ResourceFacts) -> list[Located]:
+    """Every audit report and financial statement on file: the organisation's, then the resource's.
+
+    They form a pool that grows year by year; Art.9(4) needs one fitting the submission, and the
+    others are history rather than faults.
+    """
+    return [
         *(
             (("applicant", "financial_documents", i), doc)
             for i, doc in enumerate(applicant.financial_documents)
+            if doc.kind in FINANCIAL_KINDS
+        ),
+        *(
+            (("resource", "evidence", i), doc)
+            for i, doc in enumerate(resource.evidence)
+            if doc.kind in FINANCIAL_KINDS
         ),
     ]
 

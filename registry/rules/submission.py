@@ -12,6 +12,7 @@ from registry.rules.art11 import check_batch_window
 from registry.rules.art12 import check_timeliness
 from registry.rules.bans import check_bans
 from registry.rules.facts import ApplicantFacts, ResourceFacts, SubmissionFacts
+from registry.rules.finance import check_finance
 from registry.rules.routes import check_route
 
 
@@ -24,9 +25,10 @@ def check_submission(
         *check_preconditions(applicant=applicant, submission=submission),
         *check_conditions(applicant=applicant, submission=submission),
         *check_registration(applicant=applicant),
-        *check_completeness(applicant=applicant, resource=resource, submission=submission),
+        *check_completeness(resource=resource, submission=submission),
+        *check_finance(applicant=applicant, resource=resource, submission=submission),
         *check_batch_window(submission=submission),
-        *check_timeliness(applicant=applicant, resource=resource, submission=submission),
+        *check_timeliness(resource=resource, submission=submission),
         *check_route(applicant=applicant, submission=submission),
         *check_bans(applicant=applicant, submission=submission),
     ]

@@ -11,7 +11,6 @@ from registry.rules import CaseFacts, EvidenceFacts
 from registry.rules.art12 import check_timeliness
 from registry.seed_schema import EvidenceKind
 from tests.unit.rules.builders import (
-    applicant,
     audit_report,
     case,
     codes,
@@ -27,10 +26,8 @@ K = EvidenceKind
 def _check(
     *evidence: EvidenceFacts,
     cases: tuple[CaseFacts, ...] = (),
-    financial: tuple[EvidenceFacts, ...] = (),
 ) -> list[Finding]:
     return check_timeliness(
-        applicant=applicant(financial_documents=financial),
         resource=resource(evidence=evidence, cases=cases),
         submission=submission(),  # submitted on 2025-09-15
     )
@@ -46,7 +43,7 @@ def _doc(
 
 def test_reference_is_timely() -> None:
     base = resource()
-    assert check_timeliness(applicant=applicant(), resource=base, submission=submission()) == []
+    assert check_timeliness(resource=base, submission=submission()) == []
 
 
 @pytest.mark.parametrize("kind", [K.QUALIFICATION, K.CERTIFICATION, K.INNOVATION_PLATFORM])
@@ -82,15 +79,6 @@ def test_age_limits_at_the_boundary(
     assert finding.severity is Severity.ERROR
     assert f"{label}为{day_before.year}年{day_before.month}月{day_before.day}日" in finding.message
     assert f"应不早于{oldest.year}年{oldest.month}月{oldest.day}日" in finding.message
-
-
-@pytest.mark.parametrize("kind", [K.AUDIT_REPORT, K.FINANCIAL_STATEMENT])
-def test_financial_papers_within_one_year(kind: EvidenceKind) -> None:
-    assert _check(financial=(audit_report(kind=kind, issued_on=date(2024, 9, 15)),)) == []
-    findings = _check(financial=(audit_report(kind=kind, issued_on=date(2024, 9, 14)),))
-    finding = only(findings, "art12.document_too_old")
-    assert finding.article == "Art.12(4)"
-    assert finding.loc == ("applicant", "financial_documents", 0)
 
 
 @pytest.mark.parametrize("kind", [K.STANDARD, K.OTHER])
@@ -139,10 +127,9 @@ def test_every_document_is_checked_not_just_the_first() -> None:
         patent(),
         _doc(K.TEST_REPORT, date(2020, 1, 1)),
         _doc(K.CERTIFICATION, date(2020, 1, 1), date(2024, 1, 1)),
-        financial=(audit_report(issued_on=date(2023, 1, 1)),),
+        audit_report(issued_on=date(2023, 1, 1)),  # pooled: the finance rule judges it
     )
     assert [f.loc for f in findings] == [
         ("resource", "evidence", 1),
         ("resource", "evidence", 2),
-        ("applicant", "financial_documents", 0),
     ]

@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 
 from registry.findings import Finding
-from registry.reference import OrgType
 from registry.rules import EvidenceFacts
 from registry.rules.art9 import check_completeness
 from registry.seed_schema import EvidenceKind
 from tests.unit.rules.builders import (
-    applicant,
     audit_report,
     case,
     codes,
@@ -23,14 +21,8 @@ from tests.unit.rules.builders import (
 )
 
 
-def _check(
-    *,
-    applicant_changes: dict[str, Any] | None = None,
-    commitment: bool = True,
-    **changes: Any,
-) -> list[Finding]:
+def _check(*, commitment: bool = True, **changes: Any) -> list[Finding]:
     return check_completeness(
-        applicant=applicant(**(applicant_changes or {})),
         resource=resource(**changes),
         submission=submission(commitment_signed=commitment),
     )
@@ -112,59 +104,20 @@ def test_no_qualifying_evidence() -> None:
 
 
 def test_every_document_needs_a_file() -> None:
-    findings = _check(
-        evidence=(patent(), patent(has_file=False)),
-        applicant_changes={"financial_documents": (audit_report(has_file=False),)},
-    )
+    other = EvidenceFacts(kind=EvidenceKind.OTHER, title="媒体报道", has_file=False)
+    findings = _check(evidence=(patent(), patent(has_file=False), other))
     assert codes(findings) == ["art9.evidence_file_missing", "art9.evidence_file_missing"]
-    ip, audit = findings
+    ip, extra = findings
     assert (ip.article, ip.loc) == ("Art.9(3)", ("resource", "evidence", 1))
     assert (
         "发明专利《一种基于机器视觉的注塑件缺陷检测方法》（ZL202210123456.7）未上传文件"
         in ip.message
     )
-    assert (audit.article, audit.loc) == ("Art.9(4)", ("applicant", "financial_documents", 0))
+    assert (extra.article, extra.loc) == ("Art.9(6)", ("resource", "evidence", 2))
 
 
-def _statement() -> EvidenceFacts:
-    return audit_report(kind=EvidenceKind.FINANCIAL_STATEMENT, title="2024年度财务说明")
-
-
-def test_enterprise_needs_the_audit_report() -> None:
-    finding = only(
-        _check(applicant_changes={"financial_documents": ()}), "art9.financial_document_missing"
-    )
-    assert finding.article == "Art.9(4)"
-    assert finding.message == "未提供上年度财务审计报告。"
-
-
-def test_enterprise_may_not_replace_it_with_a_statement() -> None:
-    findings = _check(applicant_changes={"financial_documents": (_statement(),)})
-    assert (
-        "财务说明材料仅限创新型中小企业"
-        in only(findings, "art9.financial_document_missing").message
-    )
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"org_type": OrgType.UNIVERSITY},
-        {"org_type": OrgType.NEW_RND_INSTITUTION},
-        {"innovative_sme": True},
-    ],
-)
-def test_innovation_subjects_may_give_a_statement(changes: dict[str, Any]) -> None:
-    assert _check(applicant_changes={**changes, "financial_documents": (_statement(),)}) == []
-    findings = _check(applicant_changes={**changes, "financial_documents": ()})
-    assert "可提供财务说明材料" in only(findings, "art9.financial_document_missing").message
-
-
-def test_audit_report_among_the_resource_evidence_counts() -> None:
-    findings = _check(
-        evidence=(patent(), audit_report()), applicant_changes={"financial_documents": ()}
-    )
-    assert findings == []
+def test_financial_papers_are_left_to_the_finance_rule() -> None:
+    assert _check(evidence=(patent(), audit_report(has_file=False))) == []
 
 
 def test_commitment() -> None:
