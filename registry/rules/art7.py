@@ -85,16 +85,7 @@ def _revenue(applicant: ApplicantFacts, on: date) -> list[Finding]:
     loc = ("applicant", "revenue")
     exemption = revenue_exemption(applicant)
     if exemption is not None:
-        return [
-            Finding(
-                "art7.revenue_exempt",
-                "Art.7(2)",
-                f"{exemption}，属第七条第（二）项所列创新主体，重点考察技术先进性与赋能潜力，"
-                "不作营收规模硬性要求。",
-                Severity.INFO,
-                loc=loc,
-            )
-        ]
+        return [_exempt(exemption, loc)]
     years = [on.year - offset for offset in range(REVENUE_YEARS, 0, -1)]
     absent = [year for year in years if year not in applicant.revenue]
     if absent:
@@ -122,6 +113,17 @@ def _revenue(applicant: ApplicantFacts, on: date) -> list[Finding]:
             loc=loc,
         )
     ]
+
+
+def _exempt(exemption: str, loc: tuple[str, ...]) -> Finding:
+    return Finding(
+        "art7.revenue_exempt",
+        "Art.7(2)",
+        f"{exemption}，属第七条第（二）项所列创新主体，重点考察技术先进性与赋能潜力，"
+        "不作营收规模硬性要求。",
+        Severity.INFO,
+        loc=loc,
+    )
 
 
 def _record(applicant: ApplicantFacts, on: date) -> list[Finding]:

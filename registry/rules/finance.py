@@ -12,8 +12,8 @@ from datetime import date
 
 from registry.findings import Finding
 from registry.rules.art7 import revenue_exemption
-from registry.rules.documents import Located, financial_documents
-from registry.rules.facts import ApplicantFacts, ResourceFacts, SubmissionFacts
+from registry.rules.documents import Loc, Located, financial_documents
+from registry.rules.facts import ApplicantFacts, EvidenceFacts, ResourceFacts, SubmissionFacts
 from registry.rules.periods import window_start
 from registry.rules.wording import zh_date, zh_document
 from registry.seed_schema import EvidenceKind
@@ -31,51 +31,44 @@ def check_finance(
     exemption = revenue_exemption(applicant)
     kinds = _ANY_FINANCIAL if exemption else frozenset({EvidenceKind.AUDIT_REPORT})
     pool = financial_documents(applicant=applicant, resource=resource)
-    # (issued_on, loc, document), newest first, for papers that existed on the submission date
-    usable = sorted(
-        (
-            (doc.issued_on, loc, doc)
-            for loc, doc in pool
-            if doc.kind in kinds and doc.issued_on is not None and doc.issued_on <= on
-        ),
-        key=lambda item: item[0],
-        reverse=True,
-    )
+    acceptable = [(loc, doc) for loc, doc in pool if doc.kind in kinds]
+    usable = _existing_on(acceptable, on)
     start = window_start(on, FINANCIAL_YEARS)
     timely = [(loc, doc) for issued_on, loc, doc in usable if issued_on >= start]
     if any(doc.has_file for _, doc in timely):
         return []
     if timely:
         loc, doc = timely[0]
-        return [
-            Finding(
-                "art9.evidence_file_missing", "Art.9(4)", f"{zh_document(doc)}未上传文件。", loc=loc
-            )
-        ]
+        return [_about(doc, loc, "art9.evidence_file_missing", "Art.9(4)", "未上传文件")]
     if usable:
         issued_on, loc, doc = usable[0]
-        return [
-            Finding(
-                "art12.document_too_old",
-                "Art.12(4)",
-                f"{zh_document(doc)}出具日期为{zh_date(issued_on)}，不在申报日"
-                f"{zh_date(on)}前{FINANCIAL_YEARS}年之内（应不早于{zh_date(start)}），"
-                f"请提供最近一期的{_WANTED[bool(exemption)]}。",
-                loc=loc,
-            )
-        ]
-    undated = [(loc, doc) for loc, doc in pool if doc.kind in kinds and doc.issued_on is None]
+        return [_too_old(doc, issued_on, loc, on, wanted=_WANTED[bool(exemption)])]
+    undated = [(loc, doc) for loc, doc in acceptable if doc.issued_on is None]
     if undated:
         loc, doc = undated[0]
-        return [
-            Finding(
-                "art12.date_missing",
-                "Art.12(4)",
-                f"{zh_document(doc)}未填写出具日期，无法核查时效。",
-                loc=loc,
-            )
-        ]
+        return [_about(doc, loc, "art12.date_missing", "Art.12(4)", "未填写出具日期，无法核查时效")]
     return [_missing(exemption, pool, on)]
+
+
+def _existing_on(documents: list[Located], on: date) -> list[tuple[date, Loc, EvidenceFacts]]:
+    """Dated papers issued on or before `on`, newest first."""
+    dated = [(doc.issued_on, loc, doc) for loc, doc in documents if doc.issued_on is not None]
+    return sorted((item for item in dated if item[0] <= on), key=lambda item: item[0], reverse=True)
+
+
+def _about(doc: EvidenceFacts, loc: Loc, code: str, article: str, problem: str) -> Finding:
+    return Finding(code, article, f"{zh_document(doc)}{problem}。", loc=loc)
+
+
+def _too_old(doc: EvidenceFacts, issued_on: date, loc: Loc, on: date, *, wanted: str) -> Finding:
+    start = window_start(on, FINANCIAL_YEARS)
+    return Finding(
+        "art12.document_too_old",
+        "Art.12(4)",
+        f"{zh_document(doc)}出具日期为{zh_date(issued_on)}，不在申报日{zh_date(on)}前"
+        f"{FINANCIAL_YEARS}年之内（应不早于{zh_date(start)}），请提供最近一期的{wanted}。",
+        loc=loc,
+    )
 
 
 def _missing(exemption: str | None, pool: list[Located], on: date) -> Finding:

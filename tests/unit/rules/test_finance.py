@@ -124,3 +124,9 @@ def test_audit_report_among_the_resource_evidence_counts() -> None:
         _check(evidence=(patent(), audit_report(has_file=False))), "art9.evidence_file_missing"
     )
     assert finding.loc == ("resource", "evidence", 1)
+
+
+def test_undated_report_beside_a_later_one_is_named() -> None:
+    later = audit_report(title="2025年度财务审计报告", issued_on=date(2026, 3, 20))
+    finding = only(_check(later, audit_report(issued_on=None)), "art12.date_missing")
+    assert finding.loc == ("applicant", "financial_documents", 1)
