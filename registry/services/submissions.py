@@ -187,7 +187,7 @@ def _submit(
     application = get_application(session=session, actor=actor, application_id=application_id)
     require_organisation(actor, application.resource.organisation_id)
     if expected_version is not None and application.version != expected_version:
-        raise conflict(application)
+        raise conflict(application.id)
     # Art.12 counts from the application date: a resubmission keeps the first one.
     submitted_at = application.submitted_at if event is Event.RESUBMIT else now
     findings = check_application(

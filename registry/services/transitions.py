@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,7 +44,7 @@ def fire(
 ) -> Application:
     """Apply `event` (checked against the table and the actor's role), then any follow-ups."""
     if expected_version is not None and application.version != expected_version:
-        raise conflict(application)
+        raise conflict(application.id)
     transition = workflow.check(application.status, event, role=actor.role, route=application.route)
     _apply(session, application, event, transition.target, actor, now, note)
     while (follow := workflow.follow_up(application.status, application.route)) is not None:
@@ -54,12 +55,12 @@ def fire(
     return application
 
 
-def conflict(application: Application) -> Conflict:
+def conflict(application_id: int) -> Conflict:
     """The error for a change that lost the race with another actor."""
     return Conflict(
-        f"申报 {application.id} 已被他人处理，请刷新后重试",
+        f"申报 {application_id} 已被他人处理，请刷新后重试",
         code="application_changed",
-        loc=("application", application.id),
+        loc=("application", application_id),
     )
 
 
@@ -72,16 +73,19 @@ def _apply(
     now: datetime,
     note: str | None,
 ) -> None:
-    previous = application.status
+    previous, application_id = application.status, application.id
     before = snapshot(application, _AUDITED)
-    application.status = target
-    application.updated_at = now
-    for effect in workflow.effects(previous, target):
-        _carry_out(effect, session, application, now, note)
+    planned = workflow.effects(previous, target)
+    with session.no_autoflush:  # one UPDATE per transition: one version step
+        application.status = target
+        application.updated_at = now
+        for effect in planned:
+            _update_fields(effect, session, application, now)
     try:
         session.flush()  # the UPDATE checks `version`: a concurrent change leaves 0 rows
     except StaleDataError as exc:
-        raise conflict(application) from exc
+        # The session is unusable now (the caller rolls back): report with what we read before.
+        raise conflict(application_id) from exc
     session.add(
         ApplicationHistory(
             application_id=application.id,
@@ -105,12 +109,15 @@ def _apply(
         before=before,
         after=after | ({"note": note} if note else {}),
     )
+    for effect in planned:
+        _write_rows(effect, session, application, now, note)
     session.flush()
 
 
-def _carry_out(
-    effect: Effect, session: Session, application: Application, now: datetime, note: str | None
+def _update_fields(
+    effect: Effect, session: Session, application: Application, now: datetime
 ) -> None:
+    """Effects on the application's own columns: written by the transition's one UPDATE."""
     match effect:
         case Effect.RECORD_SUBMISSION:
             application.submitted_at = now
@@ -131,16 +138,25 @@ def _carry_out(
             application.publicity_due_at = work_calendar(session).due_at(
                 now, workflow.PUBLICITY_DAYS
             )
-        case Effect.CREATE_LIBRARY_ENTRY:
-            _enter_library(session, application, now)
         case Effect.CLOSE:
             application.decided_at = now
+
+
+def _write_rows(
+    effect: Effect, session: Session, application: Application, now: datetime, note: str | None
+) -> None:
+    """Effects that write other rows, once the status change has won the optimistic lock."""
+    match effect:
+        case Effect.CREATE_LIBRARY_ENTRY:
+            _enter_library(session, application, now)
         case Effect.NOTIFY_APPLICANT:
             notify_status(session=session, application=application, note=note, now=now)
 
 
 def _enter_library(session: Session, application: Application, now: datetime) -> None:
-    entry = session.query(LibraryEntry).filter_by(resource_id=application.resource_id).one_or_none()
+    entry = session.scalar(
+        select(LibraryEntry).where(LibraryEntry.resource_id == application.resource_id)
+    )
     if entry is None:
         entry = LibraryEntry(resource_id=application.resource_id, priority=False, certified_at=now)
         session.add(entry)
