@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from registry import library
 from registry.enums import ApplicationStatus as S
 from registry.enums import LibraryEventKind, MunicipalDecision, PanelDecision, Role
+from registry.errors import PermissionDenied
 from registry.inputs import DirectEntryInput, ScoreInput
 from registry.models import ApplicationHistory, AuditEntry, LibraryEntry, Notification
 from registry.reference import OrgType
 from registry.seed_schema import Route
-from registry.services import experts, municipal, publicity, submissions
+from registry.services import access, experts, municipal, publicity, submissions
 from registry.storage import FileStore
 from tests.db.factories import (
     SH,
@@ -262,6 +263,10 @@ def test_art16_provincial_direct_skips_the_city(db_session: Session, file_store:
     assert app.municipal_due_at is None
     assert app.expert_due_at == end_of_day(2025, 11, 10)
     assert [h[2] for h in history(s, app_id)] == ["submit", "forward_to_province"]
+    with pytest.raises(PermissionDenied) as info:  # no city reviews it
+        access.get_application(session=s, actor=w.reviewer, application_id=app_id)
+    assert info.value.code == "not_municipal_route"
+    assert access.visible_applications(session=s, actor=w.reviewer) == []
 
 
 def test_art16_provincial_soe_in_guangdong(db_session: Session, file_store: FileStore) -> None:
