@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from registry.enums import ExpertCategory, Role
 from registry.reference import (
     GUANGDONG_CITIES,
     INDUSTRIES,
@@ -305,6 +306,44 @@ class BatchesFile(_Strict):
     """`batches.yaml`: the batches the demo library was applied in."""
 
     batches: tuple[Batch, ...]
+
+
+class DemoUser(_Strict):
+    """A staff, reviewer or expert account of `users.yaml` (providers are made per organisation)."""
+
+    username: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-_.]*$", max_length=64)]
+    display_name: Text
+    role: Role
+    city: str | None = None  # municipal reviewers: one of the 21 cities
+    category: ExpertCategory | None = None  # experts
+    affiliation: str | None = None  # experts: their organisation (Art.22 conflicts)
+
+    @model_validator(mode="after")
+    def _scope_matches_role(self) -> DemoUser:
+        reviewer = self.role is Role.MUNICIPAL_REVIEWER
+        if reviewer != (self.city is not None) or (reviewer and self.city not in GUANGDONG_CITIES):
+            raise ValueError("municipal_reviewer 必须且只能给出广东省 21 个地级以上市之一作为 city")
+        expert = self.role is Role.EXPERT
+        if expert != (self.category is not None) or expert != bool(self.affiliation):
+            raise ValueError("expert 必须且只能给出 category 和 affiliation")
+        if self.role is Role.PROVIDER:
+            raise ValueError("provider 账号由加载程序按申报单位创建，不在 users.yaml 中列出")
+        return self
+
+
+class UsersFile(_Strict):
+    """`users.yaml`: the demo's accounts; every one (and every provider) uses `password`."""
+
+    password: Annotated[str, Field(min_length=8)]
+    users: tuple[DemoUser, ...]
+
+    @model_validator(mode="after")
+    def _unique_usernames(self) -> UsersFile:
+        names = [user.username for user in self.users]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate username: {', '.join(duplicates)}")
+        return self
 
 
 def load_seed_files(paths: list[str]) -> list[SeedFile]:
