@@ -43,8 +43,7 @@ class _StageBars:
             self.close()
             self.stage = stage
             self.bar = tqdm(total=total, desc=STAGE_LABELS.get(stage, stage), unit="步", leave=True)
-        self.bar.n = done
-        self.bar.refresh()
+        self.bar.update(done - self.bar.n)  # tqdm throttles redraws
 
     def close(self) -> None:
         if self.bar is not None:
