@@ -222,7 +222,8 @@ class BM25Index:
         k1, b = self.k1, self.b
         tf = segment.tf.astype(np.float64)
         dl = self._dl[segment.post_slots]
-        return tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * dl / self.avgdl))
+        weights: np.ndarray = tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * dl / self.avgdl))
+        return weights
 
     def _totals(self, query_tokens: Sequence[str]) -> np.ndarray:
         idf, weights = self.prepare()
@@ -248,7 +249,8 @@ class BM25Index:
             return alive
         if mask.shape != (self.n_slots,) or mask.dtype != np.bool_:
             raise InvalidInput("过滤掩码的长度或类型不正确", code="invalid_mask")
-        return alive & mask
+        allowed: np.ndarray = alive & mask
+        return allowed
 
     def _merge_small_segments(self) -> None:
         # Merge the newest two while they are of comparable size (a binary-counter LSM policy):

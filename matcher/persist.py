@@ -23,7 +23,7 @@ def save_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
         if array.dtype.hasobject:
             raise TypeError(f"array {name!r} has object dtype and cannot be saved without pickle")
     with path.open("wb") as handle:
-        np.savez(handle, **arrays)
+        np.savez(handle, allow_pickle=False, **arrays)
 
 
 def load_arrays(path: Path, names: Sequence[str]) -> dict[str, np.ndarray]:
