@@ -13,10 +13,11 @@ class KeywordEncoder:
     """Fake `Encoder`: one dimension per keyword, set when the text contains it (multi-hot).
 
     The vector is L2-normalised, so the cosine of two texts is |A ∩ B| / sqrt(|A| · |B|) over
-    their keyword sets A and B. A text with no keyword gets the extra last dimension instead, so
-    every row is a unit vector and keyword-less texts are orthogonal to keyword texts (the
-    keyword fake encoder HOUSE.md takes from sentence-transformers' tests). Matching is by
-    substring on normalised text (case and width folded); queries and passages encode alike.
+    their keyword sets A and B (the keyword fake encoder HOUSE.md takes from sentence-transformers'
+    tests). So that every row is a unit vector, a text with no keyword sets one of two spare
+    dimensions instead: one for passages, one for queries. A query without keywords is therefore
+    orthogonal to every passage (cosine 0), as an off-topic need should be. Keywords are found
+    by substring on normalised text (case and width folded).
     """
 
     def __init__(self, keywords: Sequence[str], *, model_id: str = "keyword-fake") -> None:
@@ -24,7 +25,7 @@ class KeywordEncoder:
             raise ValueError("keywords must be distinct and non-empty")
         self.keywords = tuple(normalize(k) for k in keywords)
         self.model_id = model_id
-        self.dimension = len(self.keywords) + 1
+        self.dimension = len(self.keywords) + 2
         self.calls = 0  # texts encoded so far, for tests that count encodings
 
     def keyword_set(self, text: str) -> set[str]:
@@ -33,20 +34,20 @@ class KeywordEncoder:
         return {k for k in self.keywords if k in norm}
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Multi-hot keyword vectors, normalised."""
-        return self._encode(texts)
+        """Multi-hot keyword vectors, normalised; no keyword: the query spare dimension."""
+        return self._encode(texts, spare=self.dimension - 2)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Multi-hot keyword vectors, normalised (same as queries)."""
-        return self._encode(texts)
+        """Multi-hot keyword vectors, normalised; no keyword: the passage spare dimension."""
+        return self._encode(texts, spare=self.dimension - 1)
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], *, spare: int) -> np.ndarray:
         self.calls += len(texts)
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             norm = normalize(text)
             hits = [i for i, k in enumerate(self.keywords) if k in norm]
-            vectors[row, hits or [self.dimension - 1]] = 1.0
+            vectors[row, hits or [spare]] = 1.0
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors
 

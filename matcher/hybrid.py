@@ -1,0 +1,192 @@
+"""The hybrid matcher: BM25 and dense retrieval composed, fused, aggregated to resources, explained.
+
+Composition as in pyserini's HybridSearcher: the lexical and the dense index are independent
+retrievers over the same documents (resource documents and case documents) and the same slots,
+so one filter mask, built from the resources' facets, restricts both *before* they rank. Their
+document runs are fused, case hits are aggregated to their resources, priors applied, weak
+matches withheld (confidence), and every returned resource is explained. The query is encoded
+once, outside the lock; searches and changes are serialised by one lock, so a search never
+sees a half-applied change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from matcher.bm25 import BM25Index
+from matcher.bundle import greedy_cover, split_aspects
+from matcher.config import MatchConfig
+from matcher.corpus import Corpus
+from matcher.dense import DenseIndex, check_vectors
+from matcher.errors import InvalidInput
+from matcher.fusion import fuse
+from matcher.ranking import Query, Ranker
+from matcher.tokenizer import Tokenizer
+from matcher.types import (
+    REASON_EMPTY_QUERY,
+    BundlePart,
+    BundleResponse,
+    Document,
+    Encoder,
+    Filters,
+    Hit,
+    MatchResponse,
+)
+
+
+class HybridMatcher:
+    """Resources and their cases, searchable by need; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        tokenizer: Tokenizer,
+        encoder: Encoder,
+        config: MatchConfig | None = None,
+        threads: int = 1,
+        k1: float = 1.5,
+        b: float = 0.75,
+        epsilon: float = 0.25,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.encoder = encoder
+        self.config = config or MatchConfig()
+        self.threads = threads
+        self.bm25 = BM25Index(
+            k1=k1, b=b, epsilon=epsilon, dictionary_hash=tokenizer.dictionary_hash
+        )
+        self.dense = DenseIndex(encoder.dimension, threads=threads)
+        self.corpus = Corpus()
+        self._lock = threading.RLock()
+
+    @property
+    def n_documents(self) -> int:
+        """Live documents (resources and cases)."""
+        return len(self.corpus.docs)
+
+    def add_documents(self, docs: Sequence[Document], *, vectors: np.ndarray | None = None) -> None:
+        """Index documents (a known doc_id is replaced); `vectors` skips encoding (cached ones)."""
+        docs = list(docs)
+        if not docs:
+            return
+        ids = [d.doc_id for d in docs]
+        if len(set(ids)) != len(ids):
+            raise InvalidInput("同一批次中文档编号重复", code="duplicate_doc_id")
+        if vectors is None:
+            vectors = self.encoder.encode_passages([d.text for d in docs])
+        vectors = check_vectors(vectors, self.encoder.dimension)
+        if vectors.shape[0] != len(docs):
+            raise InvalidInput("向量数量与文档数量不符", code="vector_shape")
+        tokens = [self.tokenizer.terms(d.text) for d in docs]
+        with self._lock:
+            slots = self.bm25.add(zip(ids, tokens, strict=True))
+            if not np.array_equal(self.dense.add(ids, vectors), slots):
+                raise RuntimeError("BM25 and dense slots diverged")
+            self.corpus.add(docs, slots)
+            self.bm25.prepare()  # the writer pays for idf and weights, not the next search
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> int:
+        """Remove documents by id (unknown ids are ignored); returns how many were live."""
+        with self._lock:
+            removed = self.corpus.remove(doc_ids)
+            self.bm25.remove(removed)
+            self.dense.remove(removed)
+            self.bm25.prepare()
+            return len(removed)
+
+    def remove_resource(self, resource_id: str) -> int:
+        """Remove a resource and all its cases; returns how many documents were removed."""
+        with self._lock:
+            return self.remove_documents(self.corpus.doc_ids_of(resource_id))
+
+    def search_bm25(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
+        """The lexical retriever alone: top-k documents by BM25."""
+        terms = self.tokenizer.terms(query)
+        with self._lock:
+            return self.bm25.search(terms, k, self.corpus.mask(filters)) if terms else []
+
+    def search_dense(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
+        """The dense retriever alone: top-k documents by cosine similarity."""
+        vector = self.encoder.encode_queries([query])[0]
+        with self._lock:
+            return self.dense.search(vector, k, self.corpus.mask(filters))
+
+    def match(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        config: MatchConfig | None = None,
+    ) -> MatchResponse:
+        """The k best resources for a need, explained; or `no_suitable_resource` and why."""
+        if k < 1:
+            raise InvalidInput("k 必须为正整数", code="invalid_k")
+        cfg = config or self.config
+        (prepared,) = self._prepare([query], cfg)
+        if not prepared.terms:
+            return MatchResponse(matches=(), no_suitable_resource=True, reason=REASON_EMPTY_QUERY)
+        with self._lock:
+            return self._ranker(cfg).rank(prepared, k=k, mask=self.corpus.mask(filters))
+
+    def match_bundle(
+        self, query: str, *, filters: Filters | None = None, config: MatchConfig | None = None
+    ) -> BundleResponse:
+        """Complementary resources covering the aspects of a multi-aspect need (Art.5 综合赋能)."""
+        cfg = config or self.config
+        aspects = split_aspects(query, keep=lambda piece: bool(self.tokenizer.terms(piece)))
+        if not aspects:
+            return BundleResponse(aspects=(), parts=(), uncovered=())
+        prepared = self._prepare(aspects, cfg)
+        with self._lock:
+            ranker, mask = self._ranker(cfg), self.corpus.mask(filters)
+            responses = [ranker.rank(p, k=cfg.bundle_depth, mask=mask) for p in prepared]
+        coverage = [{m.resource_id: m.confidence for m in r.matches} for r in responses]
+        chosen, uncovered = greedy_cover(coverage, max_parts=cfg.bundle_max_parts)
+        parts = []
+        for resource_id, credited in chosen:
+            best = max(
+                (m for r in responses for m in r.matches if m.resource_id == resource_id),
+                key=lambda m: m.confidence,
+            )
+            parts.append(BundlePart(match=best, aspects=credited))
+        return BundleResponse(aspects=tuple(aspects), parts=tuple(parts), uncovered=uncovered)
+
+    def _prepare(self, texts: Sequence[str], cfg: MatchConfig) -> list[Query]:
+        terms = [self.tokenizer.terms(t) for t in texts]
+        if cfg.use_dense and any(terms):
+            vectors = self.encoder.encode_queries(list(texts))
+        else:
+            vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
+        return [Query(terms=t, vector=v) for t, v in zip(terms, vectors, strict=True)]
+
+    def _ranker(self, cfg: MatchConfig) -> Ranker:
+        return Ranker(bm25=self.bm25, dense=self.dense, corpus=self.corpus, config=cfg, fuse=fuse)
+
+    def save(self, directory: Path) -> None:
+        """Write the whole matcher (arrays, faiss index, JSON; no pickle) into `directory`."""
+        from matcher.hybrid_store import save_matcher
+
+        with self._lock:
+            save_matcher(self, directory)
+
+    @classmethod
+    def load(
+        cls,
+        directory: Path,
+        *,
+        encoder: Encoder,
+        tokenizer: Tokenizer,
+        config: MatchConfig | None = None,
+        threads: int = 1,
+    ) -> HybridMatcher:
+        """Read a saved matcher; refuses another model, dimension or dictionary."""
+        from matcher.hybrid_store import load_matcher
+
+        return load_matcher(
+            cls, directory, encoder=encoder, tokenizer=tokenizer, config=config, threads=threads
+        )
