@@ -72,7 +72,7 @@ def visible_applications(
 ) -> list[Application]:
     """Applications the actor may see, newest first, optionally in one status."""
     require_role(actor, *_READERS)
-    query: Select[tuple[Application]] = (
+    query: Select[Application] = (
         select(Application)
         .join(Resource, Application.resource_id == Resource.id)
         .join(Organisation, Resource.organisation_id == Organisation.id)

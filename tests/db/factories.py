@@ -140,7 +140,16 @@ def actor_of(session: Session, user_id: int) -> Actor:
     return Actor.of(user)
 
 
-def add_user(session: Session, now: datetime, username: str, role: Role, **kw: object) -> Actor:
+def add_user(
+    session: Session,
+    now: datetime,
+    username: str,
+    role: Role,
+    *,
+    city: str | None = None,
+    organisation_id: int | None = None,
+    expert: accounts.ExpertProfile | None = None,
+) -> Actor:
     """Create a user through the service and return its actor."""
     user = accounts.create_user(
         session=session,
@@ -151,8 +160,10 @@ def add_user(session: Session, now: datetime, username: str, role: Role, **kw: o
         role=role,
         display_name=username,
         hasher=FAST_HASHER,
-        **kw,
-    )  # type: ignore[arg-type]
+        city=city,
+        organisation_id=organisation_id,
+        expert=expert,
+    )
     return actor_of(session, user.id)
 
 

@@ -287,7 +287,7 @@ def test_scores_are_deterministic_and_plausible(
     first, second = _scores(db_sessions), _scores(session_factory(other))
     other.dispose()
     assert first == second and len(first) > 20
-    means = {}
+    means: dict[str, list[float]] = {}
     for (code, _), values in first.items():
         assert all(0 <= v <= 100 for v in values)
         means.setdefault(code, []).append(sum(values) / 4)

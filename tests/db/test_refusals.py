@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from registry.actor import Actor
 from registry.enums import ApplicationStatus as S
-from registry.enums import MunicipalDecision, Role
+from registry.enums import ExpertCategory, MunicipalDecision, Role
 from registry.errors import NotFound, PermissionDenied, RegistryError, RuleViolation
 from registry.inputs import EvidenceInput, ScoreInput
 from registry.models import Case, EvidenceDocument
 from registry.seed_schema import EvidenceKind
 from registry.services import access, experts, municipal, organisations, resources, submissions
+from registry.services.accounts import ExpertProfile
 from registry.storage import FileStore
 from tests.db.factories import (
     APPLICANT,
@@ -162,19 +163,19 @@ def test_all_findings_at_once(db_session: Session, world: World, file_store: Fil
 def test_wrong_role(db_session: Session, world: World) -> None:
     submit(db_session, world)
     db_session.commit()
-    for actor in (world.provider, world.staff, world.experts[0]):
-        error = refused(
-            db_session,
-            PermissionDenied,
-            lambda a=actor: municipal.municipal_decide(
-                session=db_session,
-                actor=a,
-                now=at(2025, 11, 4),
-                application_id=world.application_id,
-                decision=MunicipalDecision.RECOMMEND,
-                reasons="同意",
-            ),
+
+    def decide_as(actor: Actor) -> Callable[[], object]:
+        return lambda: municipal.municipal_decide(
+            session=db_session,
+            actor=actor,
+            now=at(2025, 11, 4),
+            application_id=world.application_id,
+            decision=MunicipalDecision.RECOMMEND,
+            reasons="同意",
         )
+
+    for actor in (world.provider, world.staff, world.experts[0]):
+        error = refused(db_session, PermissionDenied, decide_as(actor))
         assert (error.code, error.article) == ("role_not_allowed", "Art.13")
 
 
@@ -280,7 +281,7 @@ def test_conflict_of_interest_blocks_assignment(db_session: Session, world: Worl
             actor=world.staff,
             now=at(2025, 11, 6),
             application_id=world.application_id,
-            expert_ids=[world.experts[0].expert_id, insider.expert_id, declared.expert_id],
+            expert_ids=[e.expert_id or 0 for e in (world.experts[0], insider, declared)],
         ),
     )
     assert error.code == "conflict_of_interest"
@@ -290,10 +291,7 @@ def test_conflict_of_interest_blocks_assignment(db_session: Session, world: Worl
     ]
 
 
-def experts_profile(affiliation: str) -> object:
-    from registry.enums import ExpertCategory
-    from registry.services.accounts import ExpertProfile
-
+def experts_profile(affiliation: str) -> ExpertProfile:
     return ExpertProfile(category=ExpertCategory.TECHNICAL, affiliation=affiliation)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import library
+from registry.actor import Actor
 from registry.calendar_store import save_year_tables, work_calendar
 from registry.enums import ApplicationStatus as S
 from registry.enums import LibraryEventKind, MunicipalDecision, PanelDecision, Role
@@ -41,11 +42,11 @@ from tests.db.factories import (
 from tests.db.test_pipeline import _to_publicity, review_by_experts
 
 
-def _submit(s: Session, provider: object, app_id: int, day: tuple[int, int, int]) -> None:
+def _submit(s: Session, provider: Actor, app_id: int, day: tuple[int, int, int]) -> None:
     submissions.submit_application(
         session=s,
         actor=provider,
-        now=at(*day),  # type: ignore[arg-type]
+        now=at(*day),
         application_id=app_id,
         commitment_signed=True,
     )

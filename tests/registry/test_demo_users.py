@@ -21,7 +21,7 @@ def test_demo_users_cover_every_role_city_and_expert_category() -> None:
     roles = Counter(u.role for u in users.users)
     assert roles[Role.PROVINCIAL_STAFF] >= 1
     assert {Role.ORGANISER, Role.RELEVANCE_STAFF, Role.ADMIN} <= set(roles)
-    reviewers = [u.city for u in users.users if u.role is Role.MUNICIPAL_REVIEWER]
+    reviewers = [u.city or "" for u in users.users if u.role is Role.MUNICIPAL_REVIEWER]
     assert sorted(reviewers) == sorted(GUANGDONG_CITIES)  # exactly one per city
     experts = [u for u in users.users if u.role is Role.EXPERT]
     assert len(experts) >= 9
