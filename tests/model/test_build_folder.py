@@ -7,72 +7,20 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-import indexing.model_build.build as build_module
 from indexing.model_build import (
     FolderState,
     ModelFolderExists,
-    ModelManifest,
     build_model,
     check_folder,
     tokenizer_source,
     weights_source,
 )
-from indexing.model_build.manifest import describe_files, weights_hash
 from indexing.model_build.sources import SourceFile
 from matcher.encoders import MODEL_MANIFEST_FILE
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-class FakeConvert:
-    """Writes a small but well-formed model folder; counts calls; can fail half-way."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.fail = False
-
-    def __call__(
-        self,
-        *,
-        weights: SourceFile,
-        tokenizer: SourceFile,
-        staging: Path,
-        now: datetime,
-        progress: object = None,
-    ) -> tuple[Path, ModelManifest]:
-        from safetensors.numpy import save_file
-
-        self.calls += 1
-        model_dir = staging / "model"
-        (model_dir / "1_Pooling").mkdir(parents=True)
-        (model_dir / "config.json").write_text("{}", encoding="utf-8")
-        (model_dir / "1_Pooling" / "config.json").write_text("{}", encoding="utf-8")
-        save_file({"w": np.full(4, self.calls, np.float32)}, str(model_dir / "model.safetensors"))
-        if self.fail:
-            raise RuntimeError("killed half-way")
-        manifest = ModelManifest(
-            name="multilingual-e5-small",
-            model_hash=weights_hash(model_dir / "model.safetensors"),
-            dimension=4,
-            max_seq_length=512,
-            prompts={"query": "query: "},
-            built_at=now.isoformat(),
-            sources=[weights.describe(), tokenizer.describe()],
-            builder={},
-            files=describe_files(model_dir),
-        )
-        (model_dir / MODEL_MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
-        return model_dir, manifest
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeConvert:
-    converter = FakeConvert()
-    monkeypatch.setattr(build_module, "convert", converter)
-    return converter
 
 
 @pytest.fixture
@@ -84,11 +32,11 @@ def sources() -> list[SourceFile]:
     return [weights_source(), tokenizer_source()]
 
 
-def test_builds_a_missing_folder_and_keeps_it_with_if_missing(fake, target) -> None:
+def test_builds_a_missing_folder_and_keeps_it_with_if_missing(fake_convert, target) -> None:
     first = build_model(out_dir=target, now=NOW)
     again = build_model(out_dir=target, now=NOW, if_missing=True)
 
-    assert (first.action, again.action, fake.calls) == ("built", "kept", 1)
+    assert (first.action, again.action, fake_convert.calls) == ("built", "kept", 1)
     assert again.manifest == first.manifest
     assert check_folder(target, sources=sources(), verify_hashes=True).state is (
         FolderState.COMPLETE
@@ -99,7 +47,7 @@ def test_builds_a_missing_folder_and_keeps_it_with_if_missing(fake, target) -> N
     ]
 
 
-def test_refuses_to_overwrite_a_finished_build_without_force(fake, target) -> None:
+def test_refuses_to_overwrite_a_finished_build_without_force(fake_convert, target) -> None:
     build_model(out_dir=target, now=NOW)
 
     with pytest.raises(ModelFolderExists) as refused:
@@ -107,7 +55,7 @@ def test_refuses_to_overwrite_a_finished_build_without_force(fake, target) -> No
 
     assert refused.value.code == "model_exists"
     rebuilt = build_model(out_dir=target, now=NOW, force=True)
-    assert (rebuilt.action, fake.calls) == ("built", 2)
+    assert (rebuilt.action, fake_convert.calls) == ("built", 2)
     assert rebuilt.previous.state is FolderState.COMPLETE
 
 
@@ -128,7 +76,9 @@ def damage_by_corrupting_manifest(folder: Path) -> None:
     "damage",
     [damage_by_truncating_weights, damage_by_removing_manifest, damage_by_corrupting_manifest],
 )
-def test_half_written_folder_is_refused_then_repaired_with_if_missing(fake, target, damage) -> None:
+def test_half_written_folder_is_refused_then_repaired_with_if_missing(
+    fake_convert, target, damage
+) -> None:
     build_model(out_dir=target, now=NOW)
     damage(target)
     assert check_folder(target, sources=sources()).state is FolderState.INCOMPLETE
@@ -144,7 +94,7 @@ def test_half_written_folder_is_refused_then_repaired_with_if_missing(fake, targ
     )
 
 
-def test_changed_source_makes_a_build_stale_and_if_missing_rebuilds(fake, target) -> None:
+def test_changed_source_makes_a_build_stale_and_if_missing_rebuilds(fake_convert, target) -> None:
     build_model(out_dir=target, now=NOW)
     manifest_path = target / MODEL_MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -157,7 +107,7 @@ def test_changed_source_makes_a_build_stale_and_if_missing_rebuilds(fake, target
     assert build_model(out_dir=target, now=NOW, if_missing=True).action == "built"
 
 
-def test_never_deletes_a_folder_that_is_not_a_model_without_force(fake, target) -> None:
+def test_never_deletes_a_folder_that_is_not_a_model_without_force(fake_convert, target) -> None:
     target.mkdir(parents=True)
     (target / "notes.txt").write_text("mine", encoding="utf-8")
 
@@ -170,9 +120,9 @@ def test_never_deletes_a_folder_that_is_not_a_model_without_force(fake, target) 
     assert not (target / "notes.txt").exists()
 
 
-def test_a_failed_build_leaves_the_previous_model_and_no_staging(fake, target) -> None:
+def test_a_failed_build_leaves_the_previous_model_and_no_staging(fake_convert, target) -> None:
     first = build_model(out_dir=target, now=NOW)
-    fake.fail = True
+    fake_convert.fail = True
 
     with pytest.raises(RuntimeError, match="half-way"):
         build_model(out_dir=target, now=NOW, force=True)
@@ -183,7 +133,7 @@ def test_a_failed_build_leaves_the_previous_model_and_no_staging(fake, target) -
     assert not list(target.parent.glob(".multilingual-e5-small.staging-*"))
 
 
-def test_leftovers_of_a_killed_build_are_removed_by_the_next_one(fake, target) -> None:
+def test_leftovers_of_a_killed_build_are_removed_by_the_next_one(fake_convert, target) -> None:
     target.parent.mkdir(parents=True)
     leftover = target.parent / ".multilingual-e5-small.staging-99999-deadbeef"
     (leftover / "model").mkdir(parents=True)

