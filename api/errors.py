@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from registry import errors as registry_errors
@@ -71,6 +72,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (422, "输入不符合要求或不符合《管理办法》规定（附条款）"),
         (503, "服务尚未就绪（索引或数据库不可用）"),
     )
+}
+
+
+# Routes that take a request body may also be refused for its size.
+UPLOAD_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    413: {"model": ErrorBody, "description": "上传文件或请求体超过大小上限"},
 }
 
 
@@ -143,7 +151,7 @@ def _validation_message(err: dict[str, Any]) -> str:
 
 
 _HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict"}
+               405: "method_not_allowed", 409: "conflict", 413: "request_too_large"}
 
 
 async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -154,6 +162,21 @@ async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
         message = "请求的地址不存在"
     return _json(exc.status_code, ErrorBody(detail=[ErrorItem(type=code, msg=message)]),
                  dict(exc.headers) if exc.headers else None)
+
+
+async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # A unique or foreign-key constraint refused the write, typically a concurrent duplicate.
+    logger.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    item = ErrorItem(
+        type="integrity_conflict", msg="数据与已有记录冲突（可能已被他人同时提交），请刷新后重试"
+    )
+    return _json(409, ErrorBody(detail=[item]))
+
+
+async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    item = ErrorItem(type="database_unavailable", msg="数据库暂时不可用，请稍后重试")
+    return _json(503, ErrorBody(detail=[item]))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -168,4 +191,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _on_service_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(IntegrityError, _on_integrity_error)
+    app.add_exception_handler(OperationalError, _on_database_down)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -41,6 +41,29 @@ class MatchingSettings(BaseModel):
     max_k: int = 50
 
 
+class AuthSettings(BaseModel):
+    """Bearer tokens of the API and the cookie session of the web pages."""
+
+    token_ttl_minutes: int = Field(default=480, ge=1)
+    session_ttl_minutes: int = Field(default=480, ge=1)
+    session_cookie: str = "funeng_session"
+    # None: Secure everywhere except `development` (plain http on 127.0.0.1).
+    cookie_secure: bool | None = None
+    login_page: str = "/login"  # where a failed page login is sent back to
+
+
+class ServerSettings(BaseModel):
+    """The HTTP server: address, thread pool, request limits and logs."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = Field(default=8, ge=1)  # worker threads running the synchronous routes
+    max_upload_mb: float = Field(default=20, gt=0)  # one evidence or licence file
+    max_json_kb: int = Field(default=1024, ge=1)  # any other request body
+    log_level: str = "INFO"
+    log_json: bool = True
+
+
 class Settings(BaseSettings):
     """All settings of one deployment."""
 
@@ -58,6 +81,8 @@ class Settings(BaseSettings):
     model: ModelSettings = ModelSettings()
     index: IndexSettings = IndexSettings()
     matching: MatchingSettings = MatchingSettings()
+    auth: AuthSettings = AuthSettings()
+    server: ServerSettings = ServerSettings()
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

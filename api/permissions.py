@@ -1,0 +1,138 @@
+"""Who may call which route: ONE declarative table, route name → access, checked for every
+request by `api.deps.guard`. A route missing from the table is refused (and `create_app`
+refuses to start), so a new route cannot be forgotten.
+
+The table decides by role only. The finer scopes (own organisation, own city, assigned
+expert) are checked by the registry services, which raise `PermissionDenied` (403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from api.auth import Principal
+from api.errors import ServiceError
+from registry.enums import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Who may call a route: anonymous visitors and/or the listed roles."""
+
+    roles: frozenset[Role]
+    anonymous: bool = False
+    csrf: bool = True  # False only where no browser credential is used (the token endpoint)
+
+    def allows(self, principal: Principal | None) -> bool:
+        """True when this caller passes the role gate."""
+        if principal is None:
+            return self.anonymous
+        return principal.actor.role in self.roles
+
+
+ALL_ROLES = frozenset(Role)
+PUBLIC = Access(roles=ALL_ROLES, anonymous=True)
+SIGNED_IN = Access(roles=ALL_ROLES)
+
+
+def only(*roles: Role, anonymous: bool = False) -> Access:
+    """Access for the listed roles (and anonymous visitors when asked)."""
+    return Access(roles=frozenset(roles), anonymous=anonymous)
+
+
+PROVIDER = only(Role.PROVIDER)
+CITY = only(Role.MUNICIPAL_REVIEWER)
+EXPERT = only(Role.EXPERT)
+PROVINCE = only(Role.PROVINCIAL_STAFF)
+
+PERMISSIONS: Mapping[str, Access] = {
+    # infrastructure and the public library
+    "health": PUBLIC,
+    "ready": PUBLIC,
+    "library.list": PUBLIC,
+    "library.detail": PUBLIC,
+    "batches.list": PUBLIC,
+    "publicity.list": PUBLIC,
+    # authentication
+    "auth.token": Access(roles=ALL_ROLES, anonymous=True, csrf=False),
+    "auth.me": SIGNED_IN,
+    "auth.csrf": PUBLIC,
+    "session.login": PUBLIC,
+    "session.logout": PUBLIC,
+    # providers (an applicant without an account registers; staff may register for it)
+    "provider.register": only(Role.PROVIDER, Role.PROVINCIAL_STAFF, Role.ADMIN, anonymous=True),
+    "provider.organisation": PROVIDER,
+    "provider.resources.list": PROVIDER,
+    "provider.resources.create": PROVIDER,
+    "provider.resources.get": PROVIDER,
+    "provider.resources.update": PROVIDER,
+    "provider.cases.create": PROVIDER,
+    "provider.evidence.list": PROVIDER,
+    "provider.evidence.upload": PROVIDER,
+    "provider.applications.list": PROVIDER,
+    "provider.applications.start": PROVIDER,
+    "provider.applications.get": PROVIDER,
+    "provider.applications.submit": PROVIDER,
+    "provider.applications.resubmit": PROVIDER,
+    "provider.notifications": PROVIDER,
+    # municipal reviewers (their own city: checked by the registry)
+    "city.queue": CITY,
+    "city.applications.list": CITY,
+    "city.applications.get": CITY,
+    "city.decide": CITY,
+    "city.evidence": CITY,
+    "city.overdue": CITY,
+    # experts (assigned applications only: checked by the registry)
+    "expert.applications.list": EXPERT,
+    "expert.applications.get": EXPERT,
+    "expert.score": EXPERT,
+    "expert.evidence": EXPERT,
+    "expert.conflicts.declare": EXPERT,
+    # provincial staff
+    "province.batches.create": PROVINCE,
+    "province.applications.list": PROVINCE,
+    "province.applications.get": PROVINCE,
+    "province.evidence": PROVINCE,
+    "province.waiver": PROVINCE,
+    "province.experts.list": PROVINCE,
+    "province.panel.assign": PROVINCE,
+    "province.panel.report": PROVINCE,
+    "province.publicity.start": PROVINCE,
+    "province.objections.list": PROVINCE,
+    "province.objections.raise": PROVINCE,
+    "province.objections.decide": PROVINCE,
+    "province.certify": PROVINCE,
+    "province.direct_entry.verify": PROVINCE,
+    "province.reject": PROVINCE,
+    "province.void": PROVINCE,
+    "province.organisations.get": PROVINCE,
+    "province.bans.create": PROVINCE,
+    "province.accidents.create": PROVINCE,
+    "province.violations.create": PROVINCE,
+    "province.priority": PROVINCE,
+    "province.overdue": PROVINCE,
+    "province.audit": only(Role.PROVINCIAL_STAFF, Role.ADMIN),
+    # administrators: accounts
+    "admin.users.list": only(Role.ADMIN),
+    "admin.users.create": only(Role.ADMIN),
+}
+
+
+def check_access(access: Access, principal: Principal | None) -> None:
+    """401 for an anonymous caller the route needs signed in; 403 for a role it does not admit."""
+    if access.allows(principal):
+        return
+    if principal is None:
+        raise ServiceError(401, "not_authenticated", "请先登录")
+    raise ServiceError(
+        403,
+        "role_not_allowed",
+        f"当前角色“{principal.actor.role.value}”无权访问此功能",
+        role=principal.actor.role.value,
+    )
+
+
+def missing_entries(route_names: Iterable[str], table: Mapping[str, Access]) -> list[str]:
+    """Route names that have no access entry (each one would be refused)."""
+    return sorted(name for name in route_names if name not in table)
