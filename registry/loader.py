@@ -11,10 +11,9 @@ changes nothing: accounts, batches, organisations and resources that exist are l
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 from argon2 import PasswordHasher
@@ -23,28 +22,35 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import seed_schema as seed
-from registry.actor import Actor
-from registry.enums import Role
 from registry.errors import InvalidInput, RegistryError
 from registry.loader_inputs import (
     case_input,
     direct_entry_input,
     evidence_input,
-    organisation_input,
     placeholder,
     resource_input,
 )
-from registry.loader_timeline import Cast, Run, problems
-from registry.models.accounts import User
+from registry.loader_setup import (
+    LoadContext,
+    LoadReport,
+    at,
+    cast_of,
+    ensure_batches,
+    ensure_organisation,
+    ensure_users,
+    provider_of,
+)
+from registry.loader_timeline import Run
 from registry.models.applications import Application
-from registry.models.organisations import Organisation
 from registry.models.resources import Resource
-from registry.services import accounts, batches, organisations, resources, submissions
+from registry.seed_schema import Application as SeedApplication
+from registry.seed_schema import ApplicationOutcome as O
+from registry.seed_schema import Route
+from registry.services import accounts, resources, submissions
+from registry.services.evidence import add_evidence
 from registry.storage import FileStore
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-SYSTEM = Actor(user_id=None, role=Role.ADMIN)  # the operator running the load
-APPLICANT = Actor(user_id=None, role=Role.PROVIDER)  # an organisation registering itself
+__all__ = ["LoadReport", "Progress", "SeedFiles", "final_statuses", "load", "read_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,24 +62,6 @@ class Progress:
     code: str
     result: str
     error: RegistryError | None = None
-
-
-@dataclass
-class LoadReport:
-    """What a load did."""
-
-    users_created: int = 0
-    batches_created: int = 0
-    organisations_created: int = 0
-    loaded: dict[str, str] = field(default_factory=dict)  # resource code -> final status
-    unchanged: list[str] = field(default_factory=list)
-    refused: dict[str, RegistryError] = field(default_factory=dict)
-    stopped: bool = False  # stopped at the first refusal (no keep_going)
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing was refused."""
-        return not self.refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +106,34 @@ def _yaml(path: Path) -> object:
         return yaml.safe_load(handle)
 
 
-def at(day: date, hh: int, mm: int = 0) -> datetime:
-    """A moment of `day` in Asia/Shanghai (the loader's clock)."""
-    return datetime.combine(day, time(hh, mm), SHANGHAI)
+MUNICIPAL_OUTCOMES = frozenset(
+    {O.MUNICIPAL_REVIEW, O.RETURNED, O.RESUBMITTED_CERTIFIED, O.REJECTED_MUNICIPAL}
+)
+OBJECTION_OUTCOMES = frozenset({O.OBJECTION_PENDING, O.OBJECTION_UPHELD, O.OBJECTION_DISMISSED})
+
+
+def problems(spec: SeedApplication) -> list[str]:
+    """Why an application spec cannot be driven as written (empty when it can)."""
+    found = []
+    if spec.route is Route.DIRECT_ENTRY and spec.outcome not in (O.DRAFT, O.CERTIFIED):
+        found.append(f"直接入库（第十七条）只能是 draft 或 certified，而不是 {spec.outcome.value}")
+    if spec.route is Route.PROVINCIAL_DIRECT and spec.outcome in MUNICIPAL_OUTCOMES:
+        found.append(f"省级直报（第十六条）不经地市初审，outcome 不能是 {spec.outcome.value}")
+    expected = {O.OBJECTION_PENDING: None, O.OBJECTION_UPHELD: True, O.OBJECTION_DISMISSED: False}
+    if spec.outcome in OBJECTION_OUTCOMES:
+        if spec.objection is None:
+            found.append(f"outcome {spec.outcome.value} 需要给出 objection")
+        elif spec.objection.upheld is not expected[spec.outcome]:
+            found.append(f"objection.upheld 与 outcome {spec.outcome.value} 不一致")
+    elif spec.objection is not None:
+        found.append(f"outcome {spec.outcome.value} 不应给出 objection")
+    if spec.priority and spec.outcome not in (
+        O.CERTIFIED,
+        O.RESUBMITTED_CERTIFIED,
+        O.OBJECTION_DISMISSED,
+    ):
+        found.append("priority 只适用于最终认定入库的资源")
+    return found
 
 
 def load(
@@ -136,17 +149,24 @@ def load(
     report = LoadReport()
     setup_at = at(min(b.opens_on for b in files.batches.batches) - timedelta(days=14), 9)
     with sessions() as session:
-        _users(session, files.users, setup_at, hasher, report)
-        cast = _cast(session)
-        _batches(session, files.batches, cast.staff, setup_at, report)
+        report.users_created = ensure_users(session, files.users, setup_at, hasher)
+        cast = cast_of(session)
+        report.batches_created = ensure_batches(session, files.batches, cast.staff, setup_at)
         session.commit()
-    orgs = {o.key: o for f in files.library for o in f.organisations}
+    ctx = LoadContext(
+        store=store,
+        organisations={o.key: o for f in files.library for o in f.organisations},
+        password=files.users.password,
+        hasher=hasher,
+        cast=cast,
+        report=report,
+    )
     todo = sorted(
         (r for f in files.library for r in f.resources),
         key=lambda r: (r.application.submitted_on, r.code),
     )
     for index, spec in enumerate(todo, start=1):
-        result, error = _one(sessions, store, spec, orgs, files.users, cast, hasher, report)
+        result, error = _one(sessions, ctx, spec)
         if progress is not None:
             progress(Progress(index, len(todo), spec.code, result, error))
         if error is not None and not keep_going:
@@ -156,22 +176,21 @@ def load(
 
 
 def _one(
-    sessions: sessionmaker[Session],
-    store: FileStore,
-    spec: seed.Resource,
-    orgs: dict[str, seed.Organisation],
-    users: seed.UsersFile,
-    cast: Cast,
-    hasher: PasswordHasher,
-    report: LoadReport,
+    sessions: sessionmaker[Session], ctx: LoadContext, spec: seed.Resource
 ) -> tuple[str, RegistryError | None]:
+    """Load one resource in its own transaction: all of it, or nothing."""
+    report = ctx.report
     with sessions() as session:
         if session.scalar(select(Resource.id).where(Resource.code == spec.code)) is not None:
             report.unchanged.append(spec.code)
             return "unchanged", None
         created_orgs = report.organisations_created
         try:
-            status = _load_resource(session, store, spec, orgs, users, cast, hasher, report)
+            application = _materials(session, ctx, spec)
+            provider = provider_of(session, application.resource.organisation_id)
+            Run(session, application, spec.application, ctx.cast, provider).drive()
+            session.flush()
+            status = application.status.value
             session.commit()
         except RegistryError as exc:
             session.rollback()
@@ -182,185 +201,32 @@ def _one(
     return status, None
 
 
-def _load_resource(
-    session: Session,
-    store: FileStore,
-    spec: seed.Resource,
-    orgs: dict[str, seed.Organisation],
-    users: seed.UsersFile,
-    cast: Cast,
-    hasher: PasswordHasher,
-    report: LoadReport,
-) -> str:
+def _materials(session: Session, ctx: LoadContext, spec: seed.Resource) -> Application:
+    """Organisations, the resource with its cases and evidence, and a draft application."""
     submitted_on = spec.application.submitted_on
-    owner, provider = _organisation(
-        session, store, orgs[spec.org], submitted_on, users, hasher, report
-    )
-    members = [
-        _organisation(session, store, orgs[key], submitted_on, users, hasher, report)[0]
-        for key in spec.consortium
-    ]
+    owner, provider = ensure_organisation(session, ctx, spec.org, submitted_on)
+    members = [ensure_organisation(session, ctx, k, submitted_on)[0] for k in spec.consortium]
     prepared = at(submitted_on - timedelta(days=7), 14)
     resource = resources.create_resource(
-        session=session,
-        actor=provider,
-        now=prepared,
-        organisation_id=owner.id,
+        session=session, actor=provider, now=prepared, organisation_id=owner.id,
         data=resource_input(spec, tuple(m.uscc for m in members)),
-    )
+    )  # fmt: skip
     for case in spec.cases:
         resources.add_case(
-            session=session,
-            actor=provider,
-            now=prepared,
-            resource_id=resource.id,
+            session=session, actor=provider, now=prepared, resource_id=resource.id,
             data=case_input(case),
-        )
-    for evidence in spec.evidence:
-        resources.add_evidence(
-            session=session,
-            actor=provider,
-            now=prepared,
-            store=store,
-            organisation_id=owner.id,
-            resource_id=resource.id,
-            data=evidence_input(evidence),
-            upload=placeholder(evidence.kind.value, evidence.title, owner.name, evidence.number),
-        )
-    application = submissions.start_application(
-        session=session,
-        actor=provider,
-        now=prepared,
-        resource_id=resource.id,
-        batch_code=spec.application.batch,
-        route=spec.application.route,
+        )  # fmt: skip
+    for doc in spec.evidence:
+        add_evidence(
+            session=session, actor=provider, now=prepared, store=ctx.store,
+            organisation_id=owner.id, resource_id=resource.id, data=evidence_input(doc),
+            upload=placeholder(doc.kind.value, doc.title, owner.name, doc.number),
+        )  # fmt: skip
+    return submissions.start_application(
+        session=session, actor=provider, now=prepared, resource_id=resource.id,
+        batch_code=spec.application.batch, route=spec.application.route,
         direct_entry=direct_entry_input(spec.application.direct_entry),
-    )
-    Run(session, application, spec.application, cast, provider).drive()
-    session.refresh(application)
-    return application.status.value
-
-
-def _organisation(
-    session: Session,
-    store: FileStore,
-    org: seed.Organisation,
-    first_needed: date,
-    users: seed.UsersFile,
-    hasher: PasswordHasher,
-    report: LoadReport,
-) -> tuple[Organisation, Actor]:
-    """The registered organisation and its provider, registering both on first use."""
-    found = organisations.find_by_uscc(session=session, uscc=org.uscc)
-    if found is None:
-        registered_at = at(first_needed - timedelta(days=14), 10)
-        found = organisations.register_organisation(
-            session=session,
-            actor=APPLICANT,
-            now=registered_at,
-            data=organisation_input(org),
-            store=store,
-            licence=placeholder("营业执照", org.name, org.name, org.uscc),
-        )
-        accounts.create_user(
-            session=session,
-            actor=SYSTEM,
-            now=registered_at,
-            username=org.key,
-            password=users.password,
-            role=Role.PROVIDER,
-            display_name=f"{org.name}（{org.contact.name}）"[:100],
-            organisation_id=found.id,
-            hasher=hasher,
-        )
-        report.organisations_created += 1
-        provider = _provider(session, found.id)
-        for doc in org.financial_documents:
-            resources.add_evidence(
-                session=session,
-                actor=provider,
-                now=registered_at,
-                store=store,
-                organisation_id=found.id,
-                resource_id=None,
-                data=evidence_input(doc),
-                upload=placeholder(doc.kind.value, doc.title, org.name, doc.number),
-            )
-    return found, _provider(session, found.id)
-
-
-def _provider(session: Session, organisation_id: int) -> Actor:
-    user = session.scalar(
-        select(User)
-        .where(User.organisation_id == organisation_id, User.role == Role.PROVIDER)
-        .order_by(User.id)
-    )
-    if user is None:
-        raise InvalidInput(f"申报单位 {organisation_id} 没有申报账号", code="loader_no_provider")
-    return Actor.of(user)
-
-
-def _users(
-    session: Session,
-    spec: seed.UsersFile,
-    now: datetime,
-    hasher: PasswordHasher,
-    report: LoadReport,
-) -> None:
-    for user in spec.users:
-        if accounts.find_user(session=session, username=user.username) is not None:
-            continue
-        profile = None
-        if user.category is not None and user.affiliation is not None:
-            profile = accounts.ExpertProfile(category=user.category, affiliation=user.affiliation)
-        accounts.create_user(
-            session=session,
-            actor=SYSTEM,
-            now=now,
-            username=user.username,
-            password=spec.password,
-            role=user.role,
-            display_name=user.display_name,
-            city=user.city,
-            expert=profile,
-            hasher=hasher,
-        )
-        report.users_created += 1
-
-
-def _cast(session: Session) -> Cast:
-    staff = session.scalar(
-        select(User).where(User.role == Role.PROVINCIAL_STAFF, User.is_active).order_by(User.id)
-    )
-    if staff is None:
-        raise InvalidInput(
-            "users.yaml 中至少需要一名省工信厅人员（provincial_staff）", code="loader_no_staff"
-        )
-    reviewers = session.scalars(
-        select(User).where(User.role == Role.MUNICIPAL_REVIEWER, User.is_active).order_by(User.id)
-    )
-    by_city: dict[str, Actor] = {}
-    for reviewer in reviewers:
-        if reviewer.city is not None:
-            by_city.setdefault(reviewer.city, Actor.of(reviewer))
-    return Cast(staff=Actor.of(staff), reviewers=by_city)
-
-
-def _batches(
-    session: Session, spec: seed.BatchesFile, staff: Actor, now: datetime, report: LoadReport
-) -> None:
-    for batch in spec.batches:
-        if batches.find_batch(session=session, code=batch.code) is None:
-            batches.create_batch(
-                session=session,
-                actor=staff,
-                now=now,
-                code=batch.code,
-                title=batch.title,
-                opens_on=batch.opens_on,
-                deadline_on=batch.deadline_on,
-            )
-            report.batches_created += 1
+    )  # fmt: skip
 
 
 def final_statuses(session: Session) -> dict[str, str]:

@@ -34,10 +34,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 RECOMMEND_REASON = "经初审，申报单位资质、材料完整性和真实性符合《管理办法》规定，同意推荐。"
 RETURN_REASON = "请补充完善典型案例的实施情况与用户反馈材料后重新提交。"
 REJECT_REASON = "经初审，申报材料与申报方向不符，不予推荐。"
-MUNICIPAL_OUTCOMES = frozenset(
-    {O.MUNICIPAL_REVIEW, O.RETURNED, O.RESUBMITTED_CERTIFIED, O.REJECTED_MUNICIPAL}
-)
-OBJECTION_OUTCOMES = frozenset({O.OBJECTION_PENDING, O.OBJECTION_UPHELD, O.OBJECTION_DISMISSED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,30 +42,6 @@ class Cast:
 
     staff: Actor
     reviewers: Mapping[str, Actor]
-
-
-def problems(spec: SeedApplication) -> list[str]:
-    """Why an application spec cannot be driven as written (empty when it can)."""
-    found = []
-    if spec.route is Route.DIRECT_ENTRY and spec.outcome not in (O.DRAFT, O.CERTIFIED):
-        found.append(f"直接入库（第十七条）只能是 draft 或 certified，而不是 {spec.outcome.value}")
-    if spec.route is Route.PROVINCIAL_DIRECT and spec.outcome in MUNICIPAL_OUTCOMES:
-        found.append(f"省级直报（第十六条）不经地市初审，outcome 不能是 {spec.outcome.value}")
-    expected = {O.OBJECTION_PENDING: None, O.OBJECTION_UPHELD: True, O.OBJECTION_DISMISSED: False}
-    if spec.outcome in OBJECTION_OUTCOMES:
-        if spec.objection is None:
-            found.append(f"outcome {spec.outcome.value} 需要给出 objection")
-        elif spec.objection.upheld is not expected[spec.outcome]:
-            found.append(f"objection.upheld 与 outcome {spec.outcome.value} 不一致")
-    elif spec.objection is not None:
-        found.append(f"outcome {spec.outcome.value} 不应给出 objection")
-    if spec.priority and spec.outcome not in (
-        O.CERTIFIED,
-        O.RESUBMITTED_CERTIFIED,
-        O.OBJECTION_DISMISSED,
-    ):
-        found.append("priority 只适用于最终认定入库的资源")
-    return found
 
 
 class Run:

@@ -47,12 +47,7 @@ def create_user(
     """Create a user; the scope its role needs (city, organisation, expert profile) is required."""
     require_role(actor, Role.ADMIN)
     _check_scope(session, role, city, organisation_id, expert)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"密码至少 {MIN_PASSWORD_LENGTH} 位", code="password_too_short", loc=("password",)
-        )
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"用户名已存在：{username}", code="username_taken", loc=("username",))
+    _check_credentials(session, username, password)
     user = User(
         username=username,
         display_name=display_name,
@@ -65,19 +60,7 @@ def create_user(
     session.add(user)
     session.flush()
     if expert is not None:
-        affiliated = session.scalar(
-            select(Organisation.id).where(Organisation.name == expert.affiliation)
-        )
-        session.add(
-            Expert(
-                user_id=user.id,
-                name=display_name,
-                category=expert.category,
-                affiliation=expert.affiliation,
-                affiliation_organisation_id=affiliated,
-            )
-        )
-        session.flush()
+        _add_expert(session, user, expert)
     record(
         session,
         actor=actor,
@@ -88,6 +71,32 @@ def create_user(
         after=snapshot(user, ("username", "role", "city", "organisation_id")),
     )
     return user
+
+
+def _check_credentials(session: Session, username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"密码至少 {MIN_PASSWORD_LENGTH} 位", code="password_too_short", loc=("password",)
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"用户名已存在：{username}", code="username_taken", loc=("username",))
+
+
+def _add_expert(session: Session, user: User, expert: ExpertProfile) -> None:
+    # Resolved by name now; Art.22 conflicts also compare the name, for later registrations.
+    affiliated = session.scalar(
+        select(Organisation.id).where(Organisation.name == expert.affiliation)
+    )
+    session.add(
+        Expert(
+            user_id=user.id,
+            name=user.display_name,
+            category=expert.category,
+            affiliation=expert.affiliation,
+            affiliation_organisation_id=affiliated,
+        )
+    )
+    session.flush()
 
 
 def _check_scope(

@@ -87,15 +87,7 @@ def assign_experts(
     staff_id = signed_in(actor)
     application = get_application(session=session, actor=actor, application_id=application_id)
     require_status(application, "assign_experts", ApplicationStatus.EXPERT_REVIEW)
-    panel = session.scalar(select(ExpertPanel).where(ExpertPanel.application_id == application.id))
-    if panel is None:
-        panel = ExpertPanel(
-            application_id=application.id, created_at=now, created_by_user_id=staff_id
-        )
-        session.add(panel)
-        session.flush()
-    if panel.report is not None:
-        raise Conflict("专家评审报告已形成，不能再分配专家", code="panel_closed")
+    panel = _open_panel(session, application, staff_id, now)
     experts = [_expert(session, expert_id) for expert_id in dict.fromkeys(expert_ids)]
     findings = [
         Finding(
@@ -115,21 +107,31 @@ def assign_experts(
             findings=findings,
         )
     present = {a.expert_id for a in panel.assignments}
-    for expert in experts:
-        if expert.id not in present:
-            panel.assignments.append(
-                PanelAssignment(expert_id=expert.id, assigned_at=now, assigned_by_user_id=staff_id)
-            )
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        now=now,
-        action="panel.assign",
-        object_type="application",
-        object_id=application.id,
-        after={"expert_ids": [e.id for e in experts]},
+    panel.assignments.extend(
+        PanelAssignment(expert_id=e.id, assigned_at=now, assigned_by_user_id=staff_id)
+        for e in experts
+        if e.id not in present
     )
+    session.flush()
+    after = {"expert_ids": [e.id for e in experts]}
+    record(session, actor=actor, now=now, action="panel.assign", object_type="application",
+           object_id=application.id, after=after)  # fmt: skip
+    return panel
+
+
+def _open_panel(
+    session: Session, application: Application, staff_id: int, now: datetime
+) -> ExpertPanel:
+    """The application's panel, created on first assignment; refused once it has reported."""
+    panel = session.scalar(select(ExpertPanel).where(ExpertPanel.application_id == application.id))
+    if panel is None:
+        panel = ExpertPanel(
+            application_id=application.id, created_at=now, created_by_user_id=staff_id
+        )
+        session.add(panel)
+        session.flush()
+    if panel.report is not None:
+        raise Conflict("专家评审报告已形成，不能再分配专家", code="panel_closed")
     return panel
 
 

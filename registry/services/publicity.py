@@ -18,7 +18,7 @@ from registry.models.library import LibraryEntry
 from registry.models.reviews import Objection
 from registry.services.access import get_application
 from registry.services.state import require_status
-from registry.services.transitions import fire
+from registry.services.transitions import fire, touch
 from registry.workflow import Event
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -64,37 +64,23 @@ def raise_objection(
     require_status(application, "raise_objection", ApplicationStatus.PUBLICITY)
     if application.publicity_due_at is not None and now > application.publicity_due_at:
         raise TransitionNotAllowed(
-            "公示期已结束，不再受理异议",
-            code="art15.publicity_over",
-            article="Art.15",
-            event="raise_objection",
-            state=application.status.value,
-        )
+            "公示期已结束，不再受理异议", code="art15.publicity_over", article="Art.15",
+            event="raise_objection", state=application.status.value,
+        )  # fmt: skip
     if not content.strip() or not raised_by.strip():
         raise InvalidInput(
-            "异议须写明提出人和内容",
-            code="objection_incomplete",
-            article="Art.15",
+            "异议须写明提出人和内容", code="objection_incomplete", article="Art.15",
             loc=("content",),
-        )
+        )  # fmt: skip
     objection = Objection(
-        application_id=application.id,
-        raised_by=raised_by,
-        content=content,
-        raised_at=now,
+        application_id=application.id, raised_by=raised_by, content=content, raised_at=now,
         recorded_by_user_id=signed_in(actor),
-    )
+    )  # fmt: skip
     session.add(objection)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        now=now,
-        action="objection.raise",
-        object_type="objection",
-        object_id=objection.id,
-        after={"application_id": application.id, "raised_by": raised_by, "content": content},
-    )
+    after = {"application_id": application.id, "raised_by": raised_by, "content": content}
+    record(session, actor=actor, now=now, action="objection.raise", object_type="objection",
+           object_id=objection.id, after=after)  # fmt: skip
     return objection
 
 
@@ -123,32 +109,20 @@ def decide_objection(
         )
     before = snapshot(objection, ("decision", "decision_reason"))
     if upheld:
-        fire(
-            session=session,
-            application=application,
-            event=Event.UPHOLD_OBJECTION,
-            actor=actor,
-            now=now,
-            note=reason,
-            expected_version=expected_version,
-        )
+        fire(session=session, application=application, event=Event.UPHOLD_OBJECTION,
+             actor=actor, now=now, note=reason, expected_version=expected_version)  # fmt: skip
     else:
         require_status(application, "decide_objection", ApplicationStatus.PUBLICITY)
+        touch(session=session, application=application, now=now,
+              expected_version=expected_version)  # fmt: skip
     objection.decision = ObjectionDecision.UPHELD if upheld else ObjectionDecision.UNFOUNDED
     objection.decision_reason = reason
     objection.decided_at = now
     objection.decided_by_user_id = signed_in(actor)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        now=now,
-        action="objection.decide",
-        object_type="objection",
-        object_id=objection.id,
-        before=before,
-        after=snapshot(objection, ("decision", "decision_reason")),
-    )
+    after = snapshot(objection, ("decision", "decision_reason"))
+    record(session, actor=actor, now=now, action="objection.decide", object_type="objection",
+           object_id=objection.id, before=before, after=after)  # fmt: skip
     return objection
 
 

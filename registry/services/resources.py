@@ -12,21 +12,17 @@ from registry.actor import Actor, require_organisation, require_role
 from registry.audit import record, snapshot
 from registry.enums import ApplicationStatus, Role
 from registry.errors import Conflict, InvalidInput, NotFound
-from registry.inputs import CaseInput, EvidenceInput, ResourceInput, UploadedFile
+from registry.inputs import CaseInput, ResourceInput
 from registry.models.applications import Application
 from registry.models.organisations import Organisation
 from registry.models.resources import (
     Case,
     ConsortiumMember,
-    EvidenceDocument,
     Resource,
     ResourceDirection,
     ResourceIndustry,
 )
 from registry.reference import INDUSTRIES, Direction
-from registry.seed_schema import EvidenceKind
-from registry.services.files import store_file
-from registry.storage import FileStore
 
 # While an application is in one of these states its resource may be edited.
 EDITABLE = frozenset(
@@ -37,7 +33,6 @@ EDITABLE = frozenset(
         ApplicationStatus.VOIDED,
     }
 )
-FINANCIAL_KINDS = frozenset({EvidenceKind.AUDIT_REPORT, EvidenceKind.FINANCIAL_STATEMENT})
 _RESOURCE_FIELDS = ("code", "title", "form", "summary", "advantages", "indicators", "scenarios")
 
 
@@ -51,7 +46,8 @@ def get_resource(*, session: Session, actor: Actor, resource_id: int) -> Resourc
     return resource
 
 
-def _editable(session: Session, actor: Actor, resource_id: int) -> Resource:
+def editable_resource(session: Session, actor: Actor, resource_id: int) -> Resource:
+    """The actor's resource, if no application holds it under review or in the library."""
     require_role(actor, Role.PROVIDER, Role.ADMIN)
     resource = get_resource(session=session, actor=actor, resource_id=resource_id)
     busy = session.scalar(
@@ -137,7 +133,7 @@ def update_resource(
     *, session: Session, actor: Actor, now: datetime, resource_id: int, data: ResourceInput
 ) -> Resource:
     """Replace a resource's information while it is not under review."""
-    resource = _editable(session, actor, resource_id)
+    resource = editable_resource(session, actor, resource_id)
     _validate_resource(data)
     before = _state(resource)
     _assign(session, resource, data)
@@ -182,11 +178,11 @@ def add_case(
     *, session: Session, actor: Actor, now: datetime, resource_id: int, data: CaseInput
 ) -> Case:
     """Add an application case (Art.9(2)) to a resource that is not under review."""
-    resource = _editable(session, actor, resource_id)
+    resource = editable_resource(session, actor, resource_id)
     if data.client_industry not in INDUSTRIES:
         raise InvalidInput(
             f"未知行业代码：{data.client_industry}",
-            code="unknown_industry",
+            code="art9.industry_invalid",
             article="Art.9(2)",
             loc=("client_industry",),
         )
@@ -215,64 +211,3 @@ def add_case(
         after=snapshot(case, ("resource_id", "title", "client")),
     )
     return case
-
-
-def add_evidence(
-    *,
-    session: Session,
-    actor: Actor,
-    now: datetime,
-    store: FileStore,
-    organisation_id: int,
-    resource_id: int | None,
-    data: EvidenceInput,
-    upload: UploadedFile,
-) -> EvidenceDocument:
-    """Add an evidence document with its file; financial documents belong to the organisation."""
-    require_role(actor, Role.PROVIDER, Role.ADMIN)
-    if actor.role is Role.PROVIDER:
-        require_organisation(actor, organisation_id)
-    if (data.kind in FINANCIAL_KINDS) != (resource_id is None):
-        raise InvalidInput(
-            "财务材料属于申报单位，其他佐证材料属于某一赋能资源",
-            code="evidence_owner",
-            article="Art.9",
-            loc=("resource_id",),
-        )
-    if resource_id is not None:
-        resource = _editable(session, actor, resource_id)
-        if resource.organisation_id != organisation_id:
-            raise InvalidInput("资源不属于该申报单位", code="evidence_owner", loc=("resource_id",))
-    if data.expires_on is not None and data.expires_on <= data.issued_on:
-        raise InvalidInput(
-            "有效期截止日期必须晚于发证日期",
-            code="evidence_dates_order",
-            article="Art.12(1)",
-            loc=("expires_on",),
-        )
-    stored = store_file(session=session, store=store, upload=upload, now=now)
-    document = EvidenceDocument(
-        organisation_id=organisation_id,
-        resource_id=resource_id,
-        kind=data.kind,
-        title=data.title,
-        number=data.number,
-        issued_on=data.issued_on,
-        expires_on=data.expires_on,
-        issuer=data.issuer,
-        file_id=stored.id,
-        created_at=now,
-    )
-    session.add(document)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        now=now,
-        action="evidence.create",
-        object_type="evidence",
-        object_id=document.id,
-        after=snapshot(document, ("kind", "title", "issued_on", "expires_on"))
-        | {"sha256": stored.sha256, "size_bytes": stored.size_bytes},
-    )
-    return document

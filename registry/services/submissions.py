@@ -18,7 +18,9 @@ from registry.enums import ApplicationStatus, Role
 from registry.errors import Conflict, NotFound, RuleViolation
 from registry.findings import Finding
 from registry.inputs import DirectEntryInput
+from registry.library import VISIBLE
 from registry.models.applications import Application, ApplicationFinding, Batch
+from registry.models.library import LibraryEntry
 from registry.models.resources import EvidenceDocument
 from registry.rules import blocking, check_submission
 from registry.seed_schema import Route
@@ -53,26 +55,14 @@ def start_application(
     batch = session.scalar(select(Batch).where(Batch.code == batch_code))
     if batch is None:
         raise NotFound(
-            f"申报批次不存在：{batch_code}",
-            code="batch_not_found",
-            article="Art.10",
+            f"申报批次不存在：{batch_code}", code="batch_not_found", article="Art.10",
             loc=("batch",),
-        )
-    open_app = session.scalar(
-        select(Application.id).where(
-            Application.resource_id == resource.id, Application.status.not_in(FINAL_STATES)
-        )
-    )
-    if open_app is not None:
-        raise Conflict("该资源已有未办结的申报", code="application_exists", loc=("resource_id",))
+        )  # fmt: skip
+    _check_can_apply(session, resource.id)
     application = Application(
-        resource=resource,
-        batch=batch,
-        route=route,
-        status=ApplicationStatus.DRAFT,
-        created_at=now,
-        updated_at=now,
-    )
+        resource=resource, batch=batch, route=route, status=ApplicationStatus.DRAFT,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
     if direct_entry is not None:
         application.platform_name = direct_entry.platform
         application.platform_document = direct_entry.document
@@ -80,17 +70,29 @@ def start_application(
         application.platform_valid_until = direct_entry.valid_until
     session.add(application)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        now=now,
-        action="application.create",
-        object_type="application",
-        object_id=application.id,
-        after=snapshot(application, ("status", "route"))
-        | {"batch": batch.code, "resource": resource.code},
-    )
+    after = snapshot(application, ("status", "route"))
+    after |= {"batch": batch.code, "resource": resource.code}
+    record(session, actor=actor, now=now, action="application.create",
+           object_type="application", object_id=application.id, after=after)  # fmt: skip
     return application
+
+
+def _check_can_apply(session: Session, resource_id: int) -> None:
+    """One open application per resource, and none for a resource already in the library."""
+    open_app = session.scalar(
+        select(Application.id).where(
+            Application.resource_id == resource_id, Application.status.not_in(FINAL_STATES)
+        )
+    )
+    if open_app is not None:
+        raise Conflict("该资源已有未办结的申报", code="application_exists", loc=("resource_id",))
+    listed = session.scalar(
+        select(LibraryEntry.id).where(
+            LibraryEntry.resource_id == resource_id, LibraryEntry.status.in_(VISIBLE)
+        )
+    )
+    if listed is not None:
+        raise Conflict("该资源已在资源库中", code="already_in_library", loc=("resource_id",))
 
 
 def record_years_waiver(

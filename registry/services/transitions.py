@@ -55,6 +55,25 @@ def fire(
     return application
 
 
+def touch(
+    *,
+    session: Session,
+    application: Application,
+    now: datetime,
+    expected_version: int | None = None,
+) -> None:
+    """Bump the version for a decision that changes no status (e.g. an unfounded objection),
+    so two staff deciding at once still yield one change and one Conflict."""
+    if expected_version is not None and application.version != expected_version:
+        raise conflict(application.id)
+    application_id = application.id
+    application.updated_at = now
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise conflict(application_id) from exc
+
+
 def conflict(application_id: int) -> Conflict:
     """The error for a change that lost the race with another actor."""
     return Conflict(
@@ -88,27 +107,15 @@ def _apply(
         raise conflict(application_id) from exc
     session.add(
         ApplicationHistory(
-            application_id=application.id,
-            from_status=previous,
-            to_status=target,
-            event=event.value,
-            actor_user_id=actor.user_id,
-            actor_role=actor.role,
-            at=now,
+            application_id=application_id, from_status=previous, to_status=target,
+            event=event.value, actor_user_id=actor.user_id, actor_role=actor.role, at=now,
             note=note,
         )
-    )
-    after = snapshot(application, _AUDITED)
-    record(
-        session,
-        actor=actor,
-        now=now,
-        action=f"application.{event.value}",
-        object_type="application",
-        object_id=application.id,
-        before=before,
-        after=after | ({"note": note} if note else {}),
-    )
+    )  # fmt: skip
+    after = snapshot(application, _AUDITED) | ({"note": note} if note else {})
+    record(session, actor=actor, now=now, action=f"application.{event.value}",
+           object_type="application", object_id=application_id, before=before,
+           after=after)  # fmt: skip
     for effect in planned:
         _write_rows(effect, session, application, now, note)
     session.flush()

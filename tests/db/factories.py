@@ -25,6 +25,7 @@ from registry.models.applications import Application
 from registry.reference import Direction, Form, OrgType, Scale
 from registry.seed_schema import EvidenceKind, Route
 from registry.services import accounts, batches, organisations, resources, submissions
+from registry.services.evidence import add_evidence
 from registry.storage import FileStore
 from registry.uscc import make_uscc
 
@@ -218,7 +219,7 @@ def add_provider_resource(
         resources.add_case(
             session=session, actor=provider, now=now, resource_id=res.id, data=case_input(i + 1)
         )
-    resources.add_evidence(
+    add_evidence(
         session=session,
         actor=provider,
         now=now,
@@ -228,7 +229,7 @@ def add_provider_resource(
         data=PATENT,
         upload=upload("patent.pdf"),
     )
-    resources.add_evidence(
+    add_evidence(
         session=session,
         actor=provider,
         now=now,

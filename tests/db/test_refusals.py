@@ -17,8 +17,9 @@ from registry.errors import NotFound, PermissionDenied, RegistryError, RuleViola
 from registry.inputs import EvidenceInput, ScoreInput
 from registry.models import Case, EvidenceDocument
 from registry.seed_schema import EvidenceKind
-from registry.services import access, experts, municipal, organisations, resources, submissions
+from registry.services import access, experts, municipal, organisations, submissions
 from registry.services.accounts import ExpertProfile
+from registry.services.evidence import add_evidence
 from registry.storage import FileStore
 from tests.db.factories import (
     APPLICANT,
@@ -111,7 +112,7 @@ def test_fewer_than_three_cases(db_session: Session, world: World) -> None:
 
 
 def test_expired_certificate(db_session: Session, world: World, file_store: FileStore) -> None:
-    resources.add_evidence(
+    add_evidence(
         session=db_session,
         actor=world.provider,
         now=at(2025, 10, 22),
