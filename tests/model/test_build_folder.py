@@ -4,6 +4,7 @@ clean up after a killed build), with the slow conversion replaced by a tiny fake
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from indexing.model_build import (
 )
 from indexing.model_build.sources import SourceFile
 from matcher.encoders import MODEL_MANIFEST_FILE
+from tests.model.fakes import FakeConvert
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -32,7 +34,9 @@ def sources() -> list[SourceFile]:
     return [weights_source(), tokenizer_source()]
 
 
-def test_builds_a_missing_folder_and_keeps_it_with_if_missing(fake_convert, target) -> None:
+def test_builds_a_missing_folder_and_keeps_it_with_if_missing(
+    fake_convert: FakeConvert, target: Path
+) -> None:
     first = build_model(out_dir=target, now=NOW)
     again = build_model(out_dir=target, now=NOW, if_missing=True)
 
@@ -47,7 +51,9 @@ def test_builds_a_missing_folder_and_keeps_it_with_if_missing(fake_convert, targ
     ]
 
 
-def test_refuses_to_overwrite_a_finished_build_without_force(fake_convert, target) -> None:
+def test_refuses_to_overwrite_a_finished_build_without_force(
+    fake_convert: FakeConvert, target: Path
+) -> None:
     build_model(out_dir=target, now=NOW)
 
     with pytest.raises(ModelFolderExists) as refused:
@@ -77,7 +83,7 @@ def damage_by_corrupting_manifest(folder: Path) -> None:
     [damage_by_truncating_weights, damage_by_removing_manifest, damage_by_corrupting_manifest],
 )
 def test_half_written_folder_is_refused_then_repaired_with_if_missing(
-    fake_convert, target, damage
+    fake_convert: FakeConvert, target: Path, damage: Callable[[Path], None]
 ) -> None:
     build_model(out_dir=target, now=NOW)
     damage(target)
@@ -94,7 +100,9 @@ def test_half_written_folder_is_refused_then_repaired_with_if_missing(
     )
 
 
-def test_changed_source_makes_a_build_stale_and_if_missing_rebuilds(fake_convert, target) -> None:
+def test_changed_source_makes_a_build_stale_and_if_missing_rebuilds(
+    fake_convert: FakeConvert, target: Path
+) -> None:
     build_model(out_dir=target, now=NOW)
     manifest_path = target / MODEL_MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -107,7 +115,9 @@ def test_changed_source_makes_a_build_stale_and_if_missing_rebuilds(fake_convert
     assert build_model(out_dir=target, now=NOW, if_missing=True).action == "built"
 
 
-def test_never_deletes_a_folder_that_is_not_a_model_without_force(fake_convert, target) -> None:
+def test_never_deletes_a_folder_that_is_not_a_model_without_force(
+    fake_convert: FakeConvert, target: Path
+) -> None:
     target.mkdir(parents=True)
     (target / "notes.txt").write_text("mine", encoding="utf-8")
 
@@ -120,7 +130,9 @@ def test_never_deletes_a_folder_that_is_not_a_model_without_force(fake_convert, 
     assert not (target / "notes.txt").exists()
 
 
-def test_a_failed_build_leaves_the_previous_model_and_no_staging(fake_convert, target) -> None:
+def test_a_failed_build_leaves_the_previous_model_and_no_staging(
+    fake_convert: FakeConvert, target: Path
+) -> None:
     first = build_model(out_dir=target, now=NOW)
     fake_convert.fail = True
 
@@ -133,7 +145,9 @@ def test_a_failed_build_leaves_the_previous_model_and_no_staging(fake_convert, t
     assert not list(target.parent.glob(".multilingual-e5-small.staging-*"))
 
 
-def test_leftovers_of_a_killed_build_are_removed_by_the_next_one(fake_convert, target) -> None:
+def test_leftovers_of_a_killed_build_are_removed_by_the_next_one(
+    fake_convert: FakeConvert, target: Path
+) -> None:
     target.parent.mkdir(parents=True)
     leftover = target.parent / ".multilingual-e5-small.staging-99999-deadbeef"
     (leftover / "model").mkdir(parents=True)
@@ -145,6 +159,6 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next_one(fake_convert, t
     assert not leftover.exists()
 
 
-def test_if_missing_and_force_exclude_each_other(target) -> None:
+def test_if_missing_and_force_exclude_each_other(target: Path) -> None:
     with pytest.raises(ValueError, match="exclude"):
         build_model(out_dir=target, now=NOW, if_missing=True, force=True)

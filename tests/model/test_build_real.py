@@ -21,12 +21,13 @@ from indexing.model_build import (
     tokenizer_source,
     weights_source,
 )
+from indexing.model_build.sources import SourceFile
 from tests.model.conftest import OFFLINE_ENV, REPO, run_model_cli
 
 pytestmark = pytest.mark.slow
 
 
-def sources():  # type: ignore[no-untyped-def]
+def sources() -> list[SourceFile]:
     return [weights_source(), tokenizer_source()]
 
 

