@@ -149,7 +149,8 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     for router in (*ROUTERS, *(p.router for p in pages)):
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    if STATIC_DIR.is_dir():  # api/static/ arrives with the web pages
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _check_routes(app)
     # Added innermost first: request ids wrap everything, then the body limit, then sessions.
     app.add_middleware(
