@@ -100,7 +100,7 @@ def describe_files(folder: Path) -> dict[str, dict[str, Any]]:
 class FolderState(StrEnum):
     """What a model folder holds, as far as `funeng model build` is concerned."""
 
-    MISSING = "missing"  # nothing there
+    MISSING = "missing"  # nothing there, or an empty folder
     COMPLETE = "complete"  # a finished build of the installed sources
     STALE = "stale"  # a finished build, but of other source files than those installed
     INCOMPLETE = "incomplete"  # half-written or damaged: only names a build writes
@@ -131,7 +131,7 @@ def check_folder(
     folder: Path, *, sources: list[SourceFile] | None = None, verify_hashes: bool = False
 ) -> FolderCheck:
     """Classify `folder`; sizes are always checked, sha256 of every file with `verify_hashes`."""
-    if not folder.exists():
+    if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
         return FolderCheck(FolderState.MISSING)
     if not folder.is_dir():
         return FolderCheck(FolderState.FOREIGN, (f"{folder} 不是目录",))

@@ -51,6 +51,13 @@ def test_builds_a_missing_folder_and_keeps_it_with_if_missing(
     ]
 
 
+def test_an_empty_folder_counts_as_missing(fake_convert: FakeConvert, target: Path) -> None:
+    target.mkdir(parents=True)
+
+    assert check_folder(target).state is FolderState.MISSING
+    assert build_model(out_dir=target, now=NOW).action == "built"
+
+
 def test_refuses_to_overwrite_a_finished_build_without_force(
     fake_convert: FakeConvert, target: Path
 ) -> None:
