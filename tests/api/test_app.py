@@ -148,9 +148,7 @@ def test_a_route_without_a_permission_entry_refuses_to_start(
     def page() -> dict[str, str]:
         return {}
 
-    monkeypatch.setattr(
-        "api.app.page_modules", lambda: [PageModule("forgotten", forgotten, {})]
-    )
+    monkeypatch.setattr("api.app.page_modules", lambda: [PageModule("forgotten", forgotten, {})])
     with pytest.raises(RuntimeError, match=r"pages\.forgotten"):
         create_app(settings)
 

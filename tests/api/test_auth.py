@@ -22,9 +22,7 @@ from tests.db.factories import FAST_HASHER, PASSWORD
 
 
 def token_for(client: TestClient, username: str, password: str = PASSWORD) -> str:
-    response = client.post(
-        "/api/v1/auth/token", data={"username": username, "password": password}
-    )
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["token_type"] == "bearer"
@@ -54,9 +52,7 @@ def test_token_for_valid_credentials_speaks_for_the_user(
 def test_bad_credentials_get_one_vague_401(
     client: TestClient, world: ApiWorld, username: str, password: str
 ) -> None:
-    response = client.post(
-        "/api/v1/auth/token", data={"username": username, "password": password}
-    )
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
     if not password:
         assert response.status_code == 422  # the form requires a password
         return
@@ -160,9 +156,7 @@ def test_page_login_rotates_the_csrf_token(client: TestClient, world: ApiWorld) 
     assert after != before
 
 
-def test_failed_page_login_goes_back_to_the_login_page(
-    client: TestClient, world: ApiWorld
-) -> None:
+def test_failed_page_login_goes_back_to_the_login_page(client: TestClient, world: ApiWorld) -> None:
     response = page_login(client, "staff", "wrong-password", next_url="/mine")
     assert response.status_code == 303  # type: ignore[attr-defined]
     location = response.headers["location"]  # type: ignore[attr-defined]
@@ -173,9 +167,7 @@ def test_failed_page_login_goes_back_to_the_login_page(
 @pytest.mark.parametrize(
     "target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:x"]
 )
-def test_login_never_redirects_off_site(
-    client: TestClient, world: ApiWorld, target: str
-) -> None:
+def test_login_never_redirects_off_site(client: TestClient, world: ApiWorld, target: str) -> None:
     response = page_login(client, "staff", next_url=target)
     assert response.headers["location"] == "/"  # type: ignore[attr-defined]
     assert safe_next("/ok/path?q=1") == "/ok/path?q=1"

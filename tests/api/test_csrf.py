@@ -9,8 +9,12 @@ from tests.api.conftest import Tokens, error_types
 from tests.api.world import ApiWorld
 from tests.db.factories import PASSWORD
 
-BATCH = {"code": "2026Q2", "title": "2026年第二季度", "opens_on": "2026-04-01",
-         "deadline_on": "2026-05-29"}  # fmt: skip
+BATCH = {
+    "code": "2026Q2",
+    "title": "2026年第二季度",
+    "opens_on": "2026-04-01",
+    "deadline_on": "2026-05-29",
+}
 
 
 def sign_in(client: TestClient, username: str) -> str:
@@ -62,9 +66,7 @@ def test_cookie_write_with_a_wrong_token_is_refused(client: TestClient, world: A
 
 def test_cookie_write_with_the_header_passes(client: TestClient, world: ApiWorld) -> None:
     token = sign_in(client, "staff")
-    response = client.post(
-        "/api/v1/province/batches", json=BATCH, headers={"X-CSRF-Token": token}
-    )
+    response = client.post("/api/v1/province/batches", json=BATCH, headers={"X-CSRF-Token": token})
     assert response.status_code == 201, response.text
 
 
@@ -94,18 +96,18 @@ def test_bearer_calls_need_no_token_even_with_a_cookie(
 
 
 def test_token_endpoint_is_a_form_post_without_csrf(client: TestClient, world: ApiWorld) -> None:
-    response = client.post(
-        "/api/v1/auth/token", data={"username": "staff", "password": PASSWORD}
-    )
+    response = client.post("/api/v1/auth/token", data={"username": "staff", "password": PASSWORD})
     assert response.status_code == 200
 
 
-def test_multipart_form_carries_the_token_as_a_field(
-    client: TestClient, world: ApiWorld
-) -> None:
+def test_multipart_form_carries_the_token_as_a_field(client: TestClient, world: ApiWorld) -> None:
     token = sign_in(client, "provider-1")
-    form = {"kind": "检验检测报告", "title": "检测报告", "issued_on": "2025-06-01",
-            "resource_id": str(world.base.resource_id)}  # fmt: skip
+    form = {
+        "kind": "检验检测报告",
+        "title": "检测报告",
+        "issued_on": "2025-06-01",
+        "resource_id": str(world.base.resource_id),
+    }
     files = {"file": ("report.pdf", b"%PDF-1.4 report", "application/pdf")}
     refused = client.post("/api/v1/provider/evidence", data=form, files=files)
     assert refused.status_code == 403

@@ -64,9 +64,7 @@ def build_api_world(session: Session, store: FileStore) -> ApiWorld:
     """The world, committed; both applications are drafts."""
     now = at(2025, 10, 20)
     base = build_world(session, store, now)
-    org_b = org_input(
-        2, city="深圳市", uscc=uscc(2, "440300"), name="深圳测试智能科技有限公司2"
-    )
+    org_b = org_input(2, city="深圳市", uscc=uscc(2, "440300"), name="深圳测试智能科技有限公司2")
     provider_b, organisation_b, resource_b, application_b = add_provider_resource(
         session, store, now, n=2, org=org_b
     )
@@ -82,9 +80,16 @@ def build_api_world(session: Session, store: FileStore) -> ApiWorld:
     relevance = add_user(session, now, "relevance", Role.RELEVANCE_STAFF)
     session.commit()
     return ApiWorld(
-        base, provider_b, organisation_b, resource_b, application_b, expert_free, organiser,
-        admin, relevance,
-    )  # fmt: skip
+        base,
+        provider_b,
+        organisation_b,
+        resource_b,
+        application_b,
+        expert_free,
+        organiser,
+        admin,
+        relevance,
+    )
 
 
 def submit(session: Session, provider: Actor, application_id: int, now: datetime) -> None:
@@ -146,42 +151,54 @@ def report(session: Session, w: ApiWorld, application_id: int, decision: PanelDe
     session.commit()
 
 
+def _cast(w: ApiWorld, app_id: int) -> tuple[Actor, Actor]:
+    """The provider and the city reviewer of provider A's or provider B's application."""
+    if app_id == w.application_a:
+        return w.provider_a, w.base.reviewer
+    return w.provider_b, w.base.other_reviewer
+
+
 def to_municipal_review(sessions: sessionmaker[Session], w: ApiWorld, app_id: int) -> None:
-    """Provider A's application (or B's) submitted and with its city."""
-    provider = w.provider_a if app_id == w.application_a else w.provider_b
+    """The application submitted and with its city."""
     with sessions() as s:
-        submit(s, provider, app_id, SUBMITTED_AT)
+        submit(s, _cast(w, app_id)[0], app_id, SUBMITTED_AT)
 
 
 def to_expert_review(
-    sessions: sessionmaker[Session], w: ApiWorld, *, panel: bool = True, scored: bool = False
+    sessions: sessionmaker[Session],
+    w: ApiWorld,
+    app_id: int | None = None,
+    *,
+    panel: bool = True,
+    scored: bool = False,
 ) -> None:
-    """Provider A's application recommended by 广州, with its panel (and scores) if asked."""
-    to_municipal_review(sessions, w, w.application_a)
+    """The application (A's by default) recommended by its city, with its panel (and scores)."""
+    app_id = app_id or w.application_a
+    to_municipal_review(sessions, w, app_id)
     with sessions() as s:
-        recommend(s, w.base.reviewer, w.application_a, RECOMMENDED_AT)
+        recommend(s, _cast(w, app_id)[1], app_id, RECOMMENDED_AT)
         if panel:
-            assign_panel(s, w, w.application_a, at(2025, 11, 10))
+            assign_panel(s, w, app_id, at(2025, 11, 10))
         if scored:
-            score_all(s, w, w.application_a, at(2025, 11, 11))
+            score_all(s, w, app_id, at(2025, 11, 11))
 
 
-def to_publicity(sessions: sessionmaker[Session], w: ApiWorld) -> None:
-    """Provider A's application proposed by the panel and in publicity."""
-    to_expert_review(sessions, w, scored=True)
+def to_publicity(sessions: sessionmaker[Session], w: ApiWorld, app_id: int | None = None) -> None:
+    """The application (A's by default) proposed by the panel and in publicity."""
+    app_id = app_id or w.application_a
+    to_expert_review(sessions, w, app_id, scored=True)
     with sessions() as s:
-        report(s, w, w.application_a, PanelDecision.PROPOSE)
+        report(s, w, app_id, PanelDecision.PROPOSE)
         publicity.start_publicity(
-            session=s, actor=w.base.staff, now=PUBLICITY_AT, application_id=w.application_a
+            session=s, actor=w.base.staff, now=PUBLICITY_AT, application_id=app_id
         )
         s.commit()
 
 
-def to_library(sessions: sessionmaker[Session], w: ApiWorld) -> None:
-    """Provider A's resource certified into the library."""
-    to_publicity(sessions, w)
+def to_library(sessions: sessionmaker[Session], w: ApiWorld, app_id: int | None = None) -> None:
+    """The resource of the application (A's by default) certified into the library."""
+    app_id = app_id or w.application_a
+    to_publicity(sessions, w, app_id)
     with sessions() as s:
-        publicity.certify(
-            session=s, actor=w.base.staff, now=CERTIFIED_AT, application_id=w.application_a
-        )
+        publicity.certify(session=s, actor=w.base.staff, now=CERTIFIED_AT, application_id=app_id)
         s.commit()
