@@ -143,9 +143,10 @@ def load(
     files: SeedFiles,
     keep_going: bool = False,
     progress: Callable[[Progress], None] | None = None,
-    hasher: PasswordHasher = accounts.DEFAULT_HASHER,
+    hasher: PasswordHasher | None = None,
 ) -> LoadReport:
     """Load everything in `files`; refused resources are reported, never half-loaded."""
+    hasher = hasher or accounts.DEFAULT_HASHER
     report = LoadReport()
     setup_at = at(min(b.opens_on for b in files.batches.batches) - timedelta(days=14), 9)
     with sessions() as session:

@@ -42,7 +42,7 @@ def create_user(
     city: str | None = None,
     organisation_id: int | None = None,
     expert: ExpertProfile | None = None,
-    hasher: PasswordHasher = DEFAULT_HASHER,
+    hasher: PasswordHasher | None = None,
 ) -> User:
     """Create a user; the scope its role needs (city, organisation, expert profile) is required."""
     require_role(actor, Role.ADMIN)
@@ -52,7 +52,7 @@ def create_user(
         username=username,
         display_name=display_name,
         role=role,
-        password_hash=hasher.hash(password),
+        password_hash=(hasher or DEFAULT_HASHER).hash(password),
         city=city,
         organisation_id=organisation_id,
         created_at=now,
@@ -131,9 +131,10 @@ def _check_scope(
 
 
 def authenticate(
-    *, session: Session, username: str, password: str, hasher: PasswordHasher = DEFAULT_HASHER
+    *, session: Session, username: str, password: str, hasher: PasswordHasher | None = None
 ) -> User | None:
     """The active user with these credentials, or None; upgrades outdated hashes."""
+    hasher = hasher or DEFAULT_HASHER
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
         hasher.hash(password)  # spend the same time as a real check: no username probing

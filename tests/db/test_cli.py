@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from registry.services import accounts
+from tests.db.factories import FAST_HASHER
 
 FIXTURE = Path(__file__).parent / "fixtures" / "loader"
 
@@ -17,6 +19,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "loader"
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FUNENG_DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'funeng.db'}")
     monkeypatch.setenv("FUNENG_VAR_DIR", str(tmp_path / "var"))
+    # Real argon2 parameters cost 0.15 s a hash; these tests are about the commands.
+    monkeypatch.setattr(accounts, "DEFAULT_HASHER", FAST_HASHER)
     return tmp_path
 
 
