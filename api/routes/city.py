@@ -6,16 +6,35 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query, Response
+from sqlalchemy.orm import Session
 
 from api.deps import ActorDep, FileStoreDep, NowDep, SessionDep
 from api.routes import api_router
 from api.schemas.applications import ApplicationSummaryRead
 from api.schemas.reviews import CityApplicationRead, MunicipalDecisionCreate, OverdueRead
 from api.views import FILE_RESPONSE, city_view, evidence_file
+from registry.actor import Actor
 from registry.enums import ApplicationStatus
+from registry.errors import NotFound
+from registry.models.applications import Application
 from registry.services import access, deadlines, municipal
 
 router = api_router("/city", "地市初审")
+
+
+def city_application(session: Session, actor: Actor, application_id: int) -> Application:
+    """An application of the reviewer's city (registry scope), once the provider submitted it:
+    a draft is the provider's own business."""
+    application = access.get_application(
+        session=session, actor=actor, application_id=application_id
+    )
+    if application.status is ApplicationStatus.DRAFT:
+        raise NotFound(
+            f"申报不存在或尚未提交：{application_id}",
+            code="application_not_submitted",
+            loc=("application", application_id),
+        )
+    return application
 
 
 @router.get("/queue", name="city.queue", summary="待初审（按期限排序，标注逾期）")
@@ -52,9 +71,7 @@ def get_application(
     application_id: int, actor: ActorDep, session: SessionDep, now: NowDep
 ) -> CityApplicationRead:
     """The resource, cases, applicant, evidence, findings and history of one application."""
-    application = access.get_application(
-        session=session, actor=actor, application_id=application_id
-    )
+    application = city_application(session, actor, application_id)
     return city_view(session, application, actor=actor, now=now)
 
 
@@ -69,9 +86,7 @@ def evidence(
     application_id: int, evidence_id: int, actor: ActorDep, session: SessionDep, store: FileStoreDep
 ) -> Response:
     """One evidence file of an application of the reviewer's city."""
-    application = access.get_application(
-        session=session, actor=actor, application_id=application_id
-    )
+    application = city_application(session, actor, application_id)
     return evidence_file(session, store, application, evidence_id)
 
 
