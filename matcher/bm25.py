@@ -187,18 +187,31 @@ class BM25Index:
             for r, s in enumerate(best.tolist(), start=1)
         ]
 
+    def presence(self, doc_ids: Sequence[str], terms: Sequence[str]) -> np.ndarray:
+        """Boolean (len(doc_ids), len(terms)): does the live document contain the term."""
+        found = np.zeros((len(doc_ids), len(terms)), dtype=bool)
+        slots = np.array([self._slot_of.get(d, -1) for d in doc_ids], dtype=np.int64)
+        live = slots >= 0
+        if not live.any():
+            return found
+        for column, term in enumerate(terms):
+            term_id = self.vocab.get(term)
+            if term_id is None:
+                continue
+            for segment in self.segments:
+                lo, hi = segment.bounds(term_id)
+                postings = segment.post_slots[lo:hi]
+                if postings.size == 0:
+                    continue
+                at = np.minimum(np.searchsorted(postings, slots), postings.size - 1)
+                found[:, column] |= live & (postings[at] == slots)
+        return found
+
     def matching_terms(self, doc_id: str, terms: Iterable[str]) -> list[str]:
         """The given terms that occur in the document (in the order given, once each)."""
-        slot = self._slot_of.get(doc_id)
-        if slot is None:
-            return []
-        segment = next(s for s in self.segments if s.contains_slot(slot))
-        found = []
-        for term in dict.fromkeys(terms):
-            term_id = self.vocab.get(term)
-            if term_id is not None and segment.has_term(slot, term_id):
-                found.append(term)
-        return found
+        unique = list(dict.fromkeys(terms))
+        present = self.presence([doc_id], unique)[0]
+        return [t for t, hit in zip(unique, present, strict=True) if hit]
 
     def _changed(self) -> None:
         self._idf = None

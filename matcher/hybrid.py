@@ -76,6 +76,7 @@ class HybridMatcher:
         ids = [d.doc_id for d in docs]
         if len(set(ids)) != len(ids):
             raise InvalidInput("同一批次中文档编号重复", code="duplicate_doc_id")
+        self._check_one_resource_document(docs)
         if vectors is None:
             vectors = self.encoder.encode_passages([d.text for d in docs])
         vectors = check_vectors(vectors, self.encoder.dimension)
@@ -88,6 +89,20 @@ class HybridMatcher:
                 raise RuntimeError("BM25 and dense slots diverged")
             self.corpus.add(docs, slots)
             self.bm25.prepare()  # the writer pays for idf and weights, not the next search
+
+    def _check_one_resource_document(self, docs: Sequence[Document]) -> None:
+        """A resource has one resource document; another doc_id for it must replace it first."""
+        seen: dict[str, str] = {}
+        for doc in docs:
+            if doc.kind != "resource":
+                continue
+            current = self.corpus.resource_document(doc.resource_id)
+            earlier = seen.setdefault(doc.resource_id, doc.doc_id)
+            if earlier != doc.doc_id or (current is not None and current.doc_id != doc.doc_id):
+                raise InvalidInput(
+                    f"资源 {doc.resource_id} 已有资源文档，请先删除再添加",
+                    code="duplicate_resource_document",
+                )
 
     def remove_documents(self, doc_ids: Iterable[str]) -> int:
         """Remove documents by id (unknown ids are ignored); returns how many were live."""

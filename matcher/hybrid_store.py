@@ -63,7 +63,10 @@ def save_matcher(matcher: HybridMatcher, directory: Path) -> None:
     corpus = matcher.corpus
     with (directory / "documents.jsonl").open("w", encoding="utf-8") as handle:
         for doc_id, doc in corpus.docs.items():
-            line = document_to_json(doc, corpus.slot_of(doc_id) or 0)
+            slot = corpus.slot_of(doc_id)
+            if slot is None:
+                raise RuntimeError(f"document {doc_id} has no slot")
+            line = document_to_json(doc, slot)
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
     header = {
         "kind": FORMAT_KIND,

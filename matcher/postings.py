@@ -46,18 +46,6 @@ class Segment:
         positions = np.flatnonzero(selected[self.post_slots])
         return np.searchsorted(self.indptr, positions, side="right") - 1
 
-    def has_term(self, slot: int, term_id: int) -> bool:
-        """True when the document at `slot` has a posting for the term in this segment."""
-        lo, hi = self.bounds(term_id)
-        column = self.post_slots[lo:hi]
-        at = int(np.searchsorted(column, slot))
-        return at < column.size and int(column[at]) == slot
-
-    def contains_slot(self, slot: int) -> bool:
-        """True when the slot's document was written into this segment."""
-        row = int(np.searchsorted(self.slots, slot))
-        return row < self.n_rows and int(self.slots[row]) == slot
-
     def term_of_postings(self) -> np.ndarray:
         """Term id of every posting, in storage order."""
         return np.repeat(np.arange(self.n_terms, dtype=np.int64), np.diff(self.indptr))

@@ -1,8 +1,9 @@
-"""Test doubles shipped with the library: an encoder whose rankings can be worked out by hand."""
+"""Test doubles shipped with the library: fake encoders and a synthetic Chinese corpus."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -52,136 +53,40 @@ class KeywordEncoder:
         return vectors
 
 
-# Vocabulary of the synthetic corpus: realistic manufacturing phrases, drawn with Zipf-like
-# weights (earlier entries much more often) so term frequencies are skewed as in real cases.
-CITIES = (
-    "东莞",
-    "佛山",
-    "广州",
-    "深圳",
-    "中山",
-    "惠州",
-    "江门",
-    "珠海",
-    "汕头",
-    "肇庆",
-    "揭阳",
-    "清远",
-)
-PRODUCTS = (
-    "注塑件",
-    "五金件",
-    "家具",
-    "陶瓷",
-    "电子元器件",
-    "锂电池",
-    "小家电",
-    "服装",
-    "汽车零部件",
-    "食品",
-    "精密模具",
-    "LED灯具",
-    "PCB板",
-    "医疗器械",
-    "纺织面料",
-    "塑料包装",
-    "涂料",
-    "玩具",
-)
-TECHNIQUES = (
-    "机器视觉缺陷检测",
-    "MES制造执行系统",
-    "ERP系统",
-    "数字孪生工厂",
-    "能耗管理平台",
-    "工业互联网平台",
-    "设备预测性维护",
-    "跨境电商运营",
-    "直播电商",
-    "品牌定位策划",
-    "精益生产咨询",
-    "设备联网与数据采集",
-    "质量追溯系统",
-    "智能仓储WMS",
-    "AGV物流",
-    "工业机器人集成",
-    "注塑成型工艺优化",
-    "激光焊接",
-    "3D打印快速原型",
-    "仿真分析",
-    "SCADA监控",
-    "PLM研发管理",
-    "AI质检",
-    "供应链协同平台",
-    "碳足迹核算",
-    "私域流量运营",
-    "工业设计",
-    "六西格玛",
-    "APS高级排程",
-    "视觉定位引导",
-)
-ACTIONS = ("部署", "实施", "上线", "搭建", "改造升级", "集成", "导入", "定制开发")
-RESULTS = (
-    "良品率提升{n}%",
-    "能耗降低{n}%",
-    "交付周期缩短{n}天",
-    "减少人工{n}人",
-    "库存周转提升{n}%",
-    "海外订单增长{n}%",
-    "设备综合效率提升{n}个百分点",
-    "不良率下降{n}%",
-    "产能提升{n}%",
-    "客户投诉减少{n}%",
-    "线上销售额增长{n}%",
-    "质检效率提升{n}倍",
-)
-EXTRAS = (
-    "项目周期{n}个月",
-    "客户反馈良好",
-    "获得省级示范项目",
-    "已在多个产业集群推广",
-    "支持私有化部署",
-    "提供驻场服务",
-    "兼容主流PLC与传感器",
-    "数据接入云平台",
-)
+class HashingEncoder:
+    """Fake `Encoder` for benchmarks: the normalised sum of fixed random vectors of the tokens.
 
+    Texts sharing tokens get similar vectors, so FAISS sees embedding-like data of the real
+    model's dimension without loading a model; each token's vector is seeded from its CRC32.
+    """
 
-def _zipf(rng: np.random.Generator, items: Sequence[str], size: int) -> list[str]:
-    weights = 1.0 / np.arange(1, len(items) + 1)
-    picks = rng.choice(len(items), size=size, p=weights / weights.sum())
-    return [items[i] for i in picks]
+    def __init__(self, terms: Callable[[str], list[str]], *, dimension: int = 384, seed: int = 0):
+        self.model_id = f"hashing-fake-{dimension}-{seed}"
+        self.dimension = dimension
+        self._terms = terms
+        self._seed = seed
+        self._vectors: dict[str, np.ndarray] = {}
 
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Token-sum vectors, normalised."""
+        return self._encode(texts)
 
-def synthetic_case(rng: np.random.Generator) -> str:
-    """One synthetic application-case text in Chinese (2 to 6 sentences)."""
-    city, product = _zipf(rng, CITIES, 1)[0], _zipf(rng, PRODUCTS, 1)[0]
-    sentences = [
-        f"为{city}某{product}企业{_zipf(rng, ACTIONS, 1)[0]}{_zipf(rng, TECHNIQUES, 1)[0]}"
-    ]
-    for _ in range(int(rng.integers(1, 6))):
-        kind = rng.random()
-        if kind < 0.4:
-            sentences.append(f"{_zipf(rng, ACTIONS, 1)[0]}{_zipf(rng, TECHNIQUES, 1)[0]}")
-        elif kind < 0.8:
-            sentences.append(_zipf(rng, RESULTS, 1)[0].format(n=int(rng.integers(3, 60))))
-        else:
-            sentences.append(_zipf(rng, EXTRAS, 1)[0].format(n=int(rng.integers(2, 18))))
-    return "，".join(sentences) + "。"
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Token-sum vectors, normalised."""
+        return self._encode(texts)
 
+    def _vector(self, token: str) -> np.ndarray:
+        vector = self._vectors.get(token)
+        if vector is None:
+            rng = np.random.default_rng([self._seed, zlib.crc32(token.encode("utf-8"))])
+            vector = rng.standard_normal(self.dimension).astype(np.float32)
+            self._vectors[token] = vector
+        return vector
 
-def synthetic_corpus(n: int, *, seed: int) -> list[str]:
-    """n synthetic case texts, reproducible from the seed."""
-    rng = np.random.default_rng(seed)
-    return [synthetic_case(rng) for _ in range(n)]
-
-
-def synthetic_needs(n: int, *, seed: int) -> list[str]:
-    """n synthetic needs (a product, one to three techniques, sometimes a city)."""
-    rng = np.random.default_rng(seed)
-    needs = []
-    for _ in range(n):
-        techniques = "和".join(_zipf(rng, TECHNIQUES, int(rng.integers(1, 4))))
-        place = f"{_zipf(rng, CITIES, 1)[0]}的" if rng.random() < 0.5 else ""
-        needs.append(f"我们是{place}{_zipf(rng, PRODUCTS, 1)[0]}工厂，想做{techniques}")
-    return needs
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            tokens = self._terms(text) or [text]
+            out[row] = np.sum([self._vector(t) for t in tokens], axis=0)
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,8 @@ _FULL_UPPER = {code: code - 0xFEE0 + 32 for code in range(0xFF21, 0xFF3B)}  # �
 _NORMALISE.update(_FULL_UPPER)
 
 Span = tuple[str, int, int]
+_LATIN = re.compile(r"[0-9a-z]")
+_CONTENT = re.compile(r"[^\W_]")  # a letter or digit of any script: not punctuation or space
 
 
 def normalize(text: str) -> str:
@@ -93,9 +95,10 @@ class Tokenizer:
         for term, freq, pos in self.userdict_entries:
             self._jieba.add_word(term, freq, pos)
         # Domain phrases emitted even across jieba's word boundaries (3+ characters, not Latin).
-        self._phrase_set = frozenset(
-            t for t, _, _ in self.userdict_entries if len(t) >= 3 and not t.isascii()
-        )
+        self._phrase_index: dict[str, list[str]] = {}
+        for term, _, _ in self.userdict_entries:
+            if len(term) >= 3 and not term.isascii():
+                self._phrase_index.setdefault(term[:2], []).append(term)
         self.stopwords = frozenset(normalize(w) for w in _read_lines(stopwords))
         digest = hashlib.sha256()
         digest.update(
@@ -116,12 +119,22 @@ class Tokenizer:
         """Plain (non-search-mode) words with offsets, noise included; for inspection and tests."""
         return [Token(t, s, e) for t, s, e in self._words(normalize(text))]
 
-    def _spans(self, text: str) -> Iterator[Span]:
+    def _spans(self, text: str) -> list[Span]:
         norm = normalize(text)
-        for span in self._expand(norm, self._words(norm)):
-            word = span[0]
-            if word not in self.stopwords and any(c.isalnum() for c in word):
-                yield span
+        freq = self._jieba.FREQ
+        spans: list[Span] = []
+        for word, start, end in self._words(norm):
+            if len(word) > 2 and not word.isascii():
+                mixed = _LATIN.search(word) is not None
+                for n in (2, 3):
+                    for i in range(len(word) - n + 1 if len(word) > n else 0):
+                        gram = word[i : i + n]
+                        if freq.get(gram) and not (mixed and _cuts_latin(word, i, i + n)):
+                            spans.append((gram, start + i, start + i + n))
+            spans.append((word, start, end))
+        spans.extend(self._phrases(norm, {(s, e) for _, s, e in spans}))
+        stop = self.stopwords
+        return [span for span in spans if span[0] not in stop and _CONTENT.search(span[0])]
 
     def _words(self, norm: str) -> list[Span]:
         words: list[Span] = []
@@ -136,30 +149,21 @@ class Tokenizer:
             start = end
         return words
 
-    def _expand(self, norm: str, words: list[Span]) -> Iterator[Span]:
-        freq = self._jieba.FREQ
-        seen: set[tuple[int, int]] = set()
-        for word, start, end in words:
-            if len(word) > 2 and not word.isascii():
-                for n in (2, 3):
-                    for i in range(len(word) - n + 1 if len(word) > n else 0):
-                        gram = word[i : i + n]
-                        if freq.get(gram) and not _cuts_latin(word, i, i + n):
-                            seen.add((start + i, start + i + n))
-                            yield gram, start + i, start + i + n
-            seen.add((start, end))
-            yield word, start, end
-        yield from self._phrases(norm, seen)
-
-    def _phrases(self, norm: str, seen: set[tuple[int, int]]) -> Iterator[Span]:
-        # jieba may cut a domain term apart ("外观缺陷|检测" hides 缺陷检测); emit every domain
-        # phrase present in the text so documents and needs always share it.
-        for start, ends in self._jieba.get_DAG(norm).items():
-            for last in ends:
-                phrase = norm[start : last + 1]
-                fresh = (start, last + 1) not in seen and phrase in self._phrase_set
-                if fresh and not _cuts_latin(norm, start, last + 1):
-                    yield phrase, start, last + 1
+    def _phrases(self, norm: str, seen: set[tuple[int, int]]) -> list[Span]:
+        # jieba may cut a domain term apart ("外观缺陷|检测" hides 缺陷检测) and search mode only
+        # adds 2- and 3-grams; emit every domain phrase present so documents and needs share it.
+        found: list[Span] = []
+        index = self._phrase_index
+        for start in range(len(norm) - 2):
+            candidates = index.get(norm[start : start + 2])
+            if candidates is None:
+                continue
+            for phrase in candidates:
+                end = start + len(phrase)
+                fresh = norm.startswith(phrase, start) and (start, end) not in seen
+                if fresh and not _cuts_latin(norm, start, end):
+                    found.append((phrase, start, end))
+        return found
 
 
 def _cuts_latin(word: str, start: int, end: int) -> bool:

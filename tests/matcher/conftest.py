@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.testing import synthetic_corpus
+from matcher.synthetic import synthetic_corpus
 from matcher.tokenizer import Tokenizer, default_tokenizer
 
 

@@ -12,7 +12,7 @@ from rank_bm25 import BM25Okapi
 
 from matcher.bm25 import BM25Index
 from matcher.errors import IndexFormatError, IndexMismatch, InvalidInput
-from matcher.testing import synthetic_needs
+from matcher.synthetic import synthetic_needs
 from matcher.tokenizer import Tokenizer
 
 
@@ -164,6 +164,21 @@ def test_matching_terms(chinese_corpus: list[list[str]]) -> None:
     assert index.matching_terms("a", ["mes", "检测", "机器视觉", "检测"]) == ["检测", "机器视觉"]
     assert index.matching_terms("c", ["erp", "mes", "wms"]) == ["erp", "mes"]
     assert index.matching_terms("missing", ["mes"]) == []
+
+
+def test_presence_of_terms_in_live_documents() -> None:
+    index = BM25Index()
+    index.add([("a", ["x", "y"]), ("b", ["y"])])
+    index.add([("c", ["z", "x"])])
+    index.add([("a", ["z"])])  # replaced: a no longer has x or y
+    index.remove(["b"])
+    found = index.presence(["a", "b", "c", "zzz"], ["x", "y", "z", "never"])
+    assert found.tolist() == [
+        [False, False, True, False],
+        [False, False, False, False],
+        [True, False, True, False],
+        [False, False, False, False],
+    ]
 
 
 def test_save_and_load_round_trip(

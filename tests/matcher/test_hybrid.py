@@ -257,6 +257,16 @@ def test_load_refuses_another_model_or_dictionary(
         )
 
 
+def test_a_resource_has_one_resource_document(matcher: HybridMatcher) -> None:
+    second = dataclasses.replace(matcher.corpus.docs["R-MES"], doc_id="R-MES-bis")
+    with pytest.raises(InvalidInput):
+        matcher.add_documents([second])
+    assert matcher.n_documents == len(library.documents())
+    matcher.remove_documents(["R-MES"])
+    matcher.add_documents([second])  # after removing the first one it is fine
+    assert matcher.corpus.resource_document("R-MES") == second
+
+
 def test_precomputed_vectors_skip_encoding(tokenizer: Tokenizer) -> None:
     encoder = library.encoder()
     docs = library.documents()
