@@ -13,15 +13,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from registry.actor import Actor
 from registry.enums import ExpertCategory, MunicipalDecision, PanelDecision, Role
 from registry.inputs import ScoreInput
-from registry.services import accounts, experts, municipal, publicity, submissions
+from registry.services import accounts, experts, municipal, publicity, resources, submissions
+from registry.services.evidence import add_evidence
 from registry.storage import FileStore
 from tests.db.factories import (
+    PATENT,
     World,
     add_provider_resource,
     add_user,
     at,
     build_world,
+    case_input,
     org_input,
+    resource_input,
+    upload,
     uscc,
 )
 
@@ -46,6 +51,7 @@ class ApiWorld:
     organiser: Actor
     admin: Actor
     relevance: Actor
+    store: FileStore
 
     @property
     def provider_a(self) -> Actor:
@@ -89,6 +95,7 @@ def build_api_world(session: Session, store: FileStore) -> ApiWorld:
         organiser,
         admin,
         relevance,
+        store,
     )
 
 
@@ -202,3 +209,44 @@ def to_library(sessions: sessionmaker[Session], w: ApiWorld, app_id: int | None 
     with sessions() as s:
         publicity.certify(session=s, actor=w.base.staff, now=CERTIFIED_AT, application_id=app_id)
         s.commit()
+
+
+def new_resource(
+    sessions: sessionmaker[Session],
+    w: ApiWorld,
+    code: str,
+    *,
+    cases: int = 3,
+    evidence: bool = True,
+) -> int:
+    """Another resource of provider A, with `cases` cases and (if asked) a patent."""
+    now = at(2025, 10, 21)
+    with sessions() as s:
+        resource = resources.create_resource(
+            session=s,
+            actor=w.provider_a,
+            now=now,
+            organisation_id=w.base.organisation_id,
+            data=resource_input(code=code),
+        )
+        for i in range(cases):
+            resources.add_case(
+                session=s,
+                actor=w.provider_a,
+                now=now,
+                resource_id=resource.id,
+                data=case_input(i + 1),
+            )
+        if evidence:
+            add_evidence(
+                session=s,
+                actor=w.provider_a,
+                now=now,
+                store=w.store,
+                organisation_id=w.base.organisation_id,
+                resource_id=resource.id,
+                data=PATENT,
+                upload=upload(f"patent-{code}.pdf"),
+            )
+        s.commit()
+        return resource.id
