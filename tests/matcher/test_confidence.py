@@ -37,3 +37,23 @@ def test_inconsistent_thresholds_are_refused() -> None:
         ConfidenceConfig(dense_floor=0.9, dense_ceiling=0.8)
     with pytest.raises(InvalidInput):
         ConfidenceConfig(min_confidence=1.5)
+
+
+@pytest.mark.parametrize(
+    ("cosine", "coverage", "confident"),
+    [
+        # (best cosine, coverage) of the hardest needs of the calibration on the demo library
+        (0.898, 1.000, True),  # 想做独立站和谷歌广告获客
+        (0.904, 0.507, True),  # 我们是东莞的注塑厂，想用机器视觉做外观缺陷检测
+        (0.909, 0.634, True),  # 快消品经销商管理系统
+        (0.858, 0.796, False),  # 员工宿舍需要租房
+        (0.879, 0.512, False),  # 医院挂号系统开发
+        (0.883, 0.056, False),  # 养猪场自动喂料系统
+    ],
+)
+def test_default_thresholds_separate_the_calibration_needs(
+    cosine: float, coverage: float, confident: bool
+) -> None:
+    config = ConfidenceConfig()
+    value = confidence(cosine=cosine, coverage=coverage, config=config)
+    assert (value >= config.min_confidence) is confident

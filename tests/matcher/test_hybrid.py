@@ -21,7 +21,11 @@ from matcher.types import FACETS, Filters, Hit, MatchResponse
 from . import library
 
 # Keyword cosines live in [0, 1]: the dense signal spans all of it.
-CFG = MatchConfig(confidence=ConfidenceConfig(dense_floor=0.0, dense_ceiling=1.0))
+CFG = MatchConfig(
+    confidence=ConfidenceConfig(
+        dense_floor=0.0, dense_ceiling=1.0, dense_weight=0.5, min_confidence=0.35
+    )
+)
 NEED = "我们是东莞的注塑厂，想用机器视觉做外观缺陷检测"
 
 
@@ -68,7 +72,9 @@ def test_the_query_is_encoded_once(matcher: HybridMatcher) -> None:
 
 
 def test_a_resource_found_only_through_a_case(matcher: HybridMatcher) -> None:
-    response = matcher.match("汕头玩具企业搭建独立站", k=3)
+    # No keyword of the fake encoder: only the lexical side can be confident here.
+    loose = MatchConfig(confidence=ConfidenceConfig(min_confidence=0.0))
+    response = matcher.match("汕头玩具企业搭建独立站", k=3, config=loose)
     top = response.matches[0]
     assert top.resource_id == "R-XB" and top.evidence_doc_id == "R-XB/case-2"
 
@@ -165,8 +171,9 @@ def test_an_off_topic_need_gets_no_suitable_resource(matcher: HybridMatcher) -> 
         confidence=ConfidenceConfig(dense_floor=0.0, dense_ceiling=1.0, keep_low_confidence=True)
     )
     closest = matcher.match("想订一张去北京出差的机票和酒店", k=5, config=keep)
-    assert closest.no_suitable_resource
+    assert closest.no_suitable_resource and closest.matches
     assert all("low_confidence" in m.flags for m in closest.matches)
+    assert all(m.confidence < 0.35 for m in closest.matches)
 
 
 def test_an_empty_need_is_answered_as_such(matcher: HybridMatcher) -> None:
