@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fastapi import FastAPI
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 CheckStatus = Literal["ok", "not_configured", "loading", "error"]
 
@@ -39,10 +39,21 @@ def set_index_probe(app: FastAPI, probe: IndexProbe) -> None:
 
 
 def database_check(engine: Engine) -> Check:
-    """Can the database answer a trivial query right now?"""
+    """Can the database answer a trivial query right now?
+
+    A raw driver connection: on SQLite a SQLAlchemy transaction begins IMMEDIATE (the write
+    lock), which would make the probe wait behind — or deadlock with — the request's own
+    session; a plain SELECT in autocommit takes no lock.
+    """
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
     except Exception as exc:  # any driver error means "not reachable" to a load balancer
         return Check("error", type(exc).__name__)
     return Check("ok")

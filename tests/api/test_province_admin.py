@@ -225,6 +225,8 @@ def test_account_refusals(client: TestClient, world: ApiWorld, as_user: Tokens) 
     )
     assert expert.status_code == 201
     short = client.post(
-        "/api/v1/admin/users", json=USER | {"password": "short", "username": "x-nine"}, headers=admin
+        "/api/v1/admin/users",
+        json=USER | {"password": "short", "username": "x-nine"},
+        headers=admin,
     )
     assert short.status_code == 422

@@ -159,10 +159,10 @@ def report(session: Session, w: ApiWorld, application_id: int, decision: PanelDe
 
 
 def _cast(w: ApiWorld, app_id: int) -> tuple[Actor, Actor]:
-    """The provider and the city reviewer of provider A's or provider B's application."""
-    if app_id == w.application_a:
-        return w.provider_a, w.base.reviewer
-    return w.provider_b, w.base.other_reviewer
+    """The provider and the city reviewer of provider B's application, or of one of A's."""
+    if app_id == w.application_b:
+        return w.provider_b, w.base.other_reviewer
+    return w.provider_a, w.base.reviewer
 
 
 def to_municipal_review(sessions: sessionmaker[Session], w: ApiWorld, app_id: int) -> None:
@@ -250,3 +250,17 @@ def new_resource(
             )
         s.commit()
         return resource.id
+
+
+def start(sessions: sessionmaker[Session], w: ApiWorld, resource_id: int) -> int:
+    """A draft application of provider A's resource in batch 2025Q4."""
+    with sessions() as s:
+        application = submissions.start_application(
+            session=s,
+            actor=w.provider_a,
+            now=at(2025, 10, 22),
+            resource_id=resource_id,
+            batch_code="2025Q4",
+        )
+        s.commit()
+        return application.id
