@@ -7,6 +7,8 @@ Layout of the index folder::
     snapshots/<name>/manifest.json
     snapshots/.tmp-<name>/       a snapshot being written (a leftover after a crash)
 
+where <name> is `<sequence>-<time>-v<corpus version>`, so names sort in the order written.
+
 Writing: files into a temporary folder, each fsynced and hashed, then `manifest.json`, then
 the folder renamed into place, then `CURRENT` replaced with `os.replace` (all fsynced), then
 old snapshots pruned (the last `keep` stay). A process killed at any point leaves `CURRENT`
@@ -165,12 +167,10 @@ class SnapshotStore:
         )
 
     def _new_name(self, now: datetime, version: int) -> str:
-        base = f"{now.strftime('%Y%m%dT%H%M%S%f')}-v{version:010d}"
-        taken = set(self.names())
-        n = 0
-        while (name := f"{base}-{n}") in taken:
-            n += 1
-        return name
+        # A sequence number first: names sort in the order written, whatever the clock says.
+        numbers = [int(n.split("-", 1)[0]) for n in self.names() if n.split("-", 1)[0].isdigit()]
+        sequence = max(numbers, default=0) + 1
+        return f"{sequence:08d}-{now.strftime('%Y%m%dT%H%M%S')}-v{version:010d}"
 
     @contextlib.contextmanager
     def _write_lock(self) -> Iterator[None]:
