@@ -25,7 +25,7 @@ from matcher.dense import DenseIndex, check_vectors
 from matcher.errors import InvalidInput
 from matcher.fusion import fuse
 from matcher.ranking import Query, Ranker
-from matcher.tokenizer import Tokenizer
+from matcher.tokenizer import Tokenizer, default_tokenizer
 from matcher.types import (
     REASON_EMPTY_QUERY,
     BundlePart,
@@ -44,20 +44,20 @@ class HybridMatcher:
     def __init__(
         self,
         *,
-        tokenizer: Tokenizer,
         encoder: Encoder,
+        tokenizer: Tokenizer | None = None,
         config: MatchConfig | None = None,
         threads: int = 1,
         k1: float = 1.5,
         b: float = 0.75,
         epsilon: float = 0.25,
     ) -> None:
-        self.tokenizer = tokenizer
+        self.tokenizer = tokenizer or default_tokenizer()
         self.encoder = encoder
         self.config = config or MatchConfig()
         self.threads = threads
         self.bm25 = BM25Index(
-            k1=k1, b=b, epsilon=epsilon, dictionary_hash=tokenizer.dictionary_hash
+            k1=k1, b=b, epsilon=epsilon, dictionary_hash=self.tokenizer.dictionary_hash
         )
         self.dense = DenseIndex(encoder.dimension, threads=threads)
         self.corpus = Corpus()
@@ -195,7 +195,7 @@ class HybridMatcher:
         directory: Path,
         *,
         encoder: Encoder,
-        tokenizer: Tokenizer,
+        tokenizer: Tokenizer | None = None,
         config: MatchConfig | None = None,
         threads: int = 1,
     ) -> HybridMatcher:
@@ -203,5 +203,10 @@ class HybridMatcher:
         from matcher.hybrid_store import load_matcher
 
         return load_matcher(
-            cls, directory, encoder=encoder, tokenizer=tokenizer, config=config, threads=threads
+            cls,
+            directory,
+            encoder=encoder,
+            tokenizer=tokenizer or default_tokenizer(),
+            config=config,
+            threads=threads,
         )
