@@ -22,10 +22,10 @@ from api.auth import (
 )
 from api.deps import HasherDep, NowDep, SessionDep, SettingsDep, SignedInDep
 from api.errors import ERROR_RESPONSES, ServiceError
-from api.routes import api_router
+from api.routes import SECURED, api_router
 from api.schemas.auth import CsrfRead, MeRead, TokenRead
 
-router = api_router("/auth", "登录与令牌")
+router = api_router("/auth", "登录与令牌", secured=False)
 pages = APIRouter(responses=dict(ERROR_RESPONSES))
 
 
@@ -50,7 +50,7 @@ def token(
     )
 
 
-@router.get("/me", name="auth.me", summary="当前用户")
+@router.get("/me", name="auth.me", summary="当前用户", dependencies=SECURED)
 def me(principal: SignedInDep) -> MeRead:
     """Who the credentials speak for, with their role's scope."""
     actor = principal.actor

@@ -47,6 +47,8 @@ def own_organisation_id(actor: Actor) -> int:
     summary="注册申报单位（第八条，附营业执照或法人证书）",
     status_code=201,
     responses=UPLOAD_ERROR_RESPONSES,
+    # Anonymous applicants register too: the bearer token is optional here.
+    openapi_extra={"security": [{}, {"OAuth2PasswordBearer": []}]},
 )
 def register(
     data: Annotated[str, Form(description="OrganisationCreate 的 JSON")],

@@ -27,7 +27,7 @@ from api.schemas.library import (
 from registry import library
 from registry.errors import NotFound
 
-router = api_router("", "公开：资源库")
+router = api_router("", "公开：资源库", secured=False)
 
 FacetQuery = Annotated[list[str], Query()]
 
