@@ -371,9 +371,10 @@ def matrix(shared: Shared, tmp_path_factory: pytest.TempPathFactory) -> Matrix:
     return Matrix(template, target, ids, headers)
 
 
-def run_matrix(shared: Shared, m: Matrix) -> list[str]:
-    """Every route × every caller on a fresh copy per route; the disagreements with EXPECTED."""
-    routes = api_routes(shared.app)
+def run_matrix(shared: Shared, m: Matrix, names: set[str] | None = None) -> list[str]:
+    """Every route (or those named) × every caller on a fresh copy per route; the
+    disagreements with EXPECTED."""
+    routes = [r for r in api_routes(shared.app) if names is None or str(r.name) in names]
     unexpected: list[str] = []
     with TestClient(shared.app, base_url=BASE_URL) as client:
         for route in sorted(routes, key=lambda r: str(r.name)):
@@ -419,7 +420,7 @@ def test_the_matrix_catches_a_loosened_permission(shared: Shared, matrix: Matrix
     table["province.audit"] = only(Role.PROVINCIAL_STAFF, Role.ADMIN, Role.ORGANISER)
     table["city.queue"] = only(Role.PROVINCIAL_STAFF)
     try:
-        found = run_matrix(shared, matrix)
+        found = run_matrix(shared, matrix, {"province.audit", "city.queue", "admin.users.list"})
     finally:
         table.clear()
         table.update(saved)

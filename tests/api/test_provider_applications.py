@@ -7,34 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.enums import MunicipalDecision
-from registry.services import municipal, resources, submissions
+from registry.services import municipal, submissions
 from tests.api.conftest import Tokens, error_types
-from tests.api.world import SUBMITTED_AT, ApiWorld, to_municipal_review
-from tests.db.factories import at, case_input, resource_input, row_counts
+from tests.api.world import SUBMITTED_AT, ApiWorld, new_resource, to_municipal_review
+from tests.db.factories import at, row_counts
 
 APPS = "/api/v1/provider/applications"
-
-
-def new_resource(sessions: sessionmaker[Session], w: ApiWorld, code: str, cases: int) -> int:
-    """Another resource of provider A with `cases` cases and no evidence."""
-    with sessions() as session:
-        resource = resources.create_resource(
-            session=session,
-            actor=w.provider_a,
-            now=at(2025, 10, 21),
-            organisation_id=w.base.organisation_id,
-            data=resource_input(code=code),
-        )
-        for i in range(cases):
-            resources.add_case(
-                session=session,
-                actor=w.provider_a,
-                now=at(2025, 10, 21),
-                resource_id=resource.id,
-                data=case_input(i + 1),
-            )
-        session.commit()
-        return resource.id
 
 
 def test_list_shows_own_applications_with_their_state(
@@ -51,7 +29,7 @@ def test_list_shows_own_applications_with_their_state(
 def test_start_an_application(
     client: TestClient, world: ApiWorld, as_user: Tokens, sessions: sessionmaker[Session]
 ) -> None:
-    resource_id = new_resource(sessions, world, "AI-201", 3)
+    resource_id = new_resource(sessions, world, "AI-201", evidence=False)
     body = {"resource_id": resource_id, "batch_code": "2025Q4"}
     created = client.post(APPS, json=body, headers=as_user("provider-1"))
     assert created.status_code == 201, created.text
@@ -110,7 +88,9 @@ def test_submit_sends_the_application_to_the_city(
 def test_a_refused_submission_lists_every_finding_and_changes_nothing(
     client: TestClient, world: ApiWorld, as_user: Tokens, sessions: sessionmaker[Session]
 ) -> None:
-    resource_id = new_resource(sessions, world, "AI-202", 2)  # too few cases, no evidence
+    resource_id = new_resource(
+        sessions, world, "AI-202", cases=2, evidence=False
+    )  # too few cases, no evidence
     with sessions() as session:
         app_id = submissions.start_application(
             session=session,
