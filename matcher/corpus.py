@@ -56,32 +56,37 @@ class Corpus:
         if not np.array_equal(slots, expected):
             raise RuntimeError("engine slots diverged from the corpus")
         self.remove(d.doc_id for d in docs if d.doc_id in self.docs)
-        size = self._n_slots + len(docs)
+        self._reserve(self._n_slots + len(docs))
+        for doc, slot in zip(docs, slots.tolist(), strict=True):
+            self._record(doc, slot)
+        self._n_slots += len(docs)
+
+    def restore(self, entries: Sequence[tuple[Document, int]], n_slots: int) -> None:
+        """Rebuild from saved (document, slot) pairs; slots of removed documents stay unused."""
+        self._reserve(n_slots)
+        used: set[int] = set()
+        for doc, slot in sorted(entries, key=lambda entry: entry[1]):
+            if not 0 <= slot < n_slots or slot in used or doc.doc_id in self.docs:
+                raise ValueError(f"bad slot {slot} for document {doc.doc_id}")
+            used.add(slot)
+            self._record(doc, slot)
+        self._n_slots = n_slots
+
+    def _reserve(self, size: int) -> None:
         if size > self._slot_resource.size:
             grown = np.zeros(max(size, 2 * self._slot_resource.size, 64), dtype=np.int64)
             grown[: self._n_slots] = self._slot_resource[: self._n_slots]
             self._slot_resource = grown
-        for doc, slot in zip(docs, slots.tolist(), strict=True):
-            row = self._row_of.setdefault(doc.resource_id, len(self._row_of))
-            self.docs[doc.doc_id] = doc
-            self._slot_of[doc.doc_id] = slot
-            self._slot_resource[slot] = row
-            self._docs_of.setdefault(doc.resource_id, {})[doc.doc_id] = None
-            if doc.kind == "resource":
-                self._resource_doc[doc.resource_id] = doc.doc_id
-                self._facets.set(row, doc.facets)
-        self._n_slots = size
 
-    def restore(self, entries: Sequence[tuple[Document, int]], n_slots: int) -> None:
-        """Rebuild from saved (document, slot) pairs; slots of removed documents stay unused."""
-        self._slot_resource = np.zeros(max(n_slots, 1), dtype=np.int64)
-        self._n_slots = 0
-        for doc, slot in sorted(entries, key=lambda entry: entry[1]):
-            if not self._n_slots <= slot < n_slots or doc.doc_id in self.docs:
-                raise ValueError(f"bad slot {slot} for document {doc.doc_id}")
-            self._n_slots = slot
-            self.add([doc], np.array([slot]))
-        self._n_slots = n_slots
+    def _record(self, doc: Document, slot: int) -> None:
+        row = self._row_of.setdefault(doc.resource_id, len(self._row_of))
+        self.docs[doc.doc_id] = doc
+        self._slot_of[doc.doc_id] = slot
+        self._slot_resource[slot] = row
+        self._docs_of.setdefault(doc.resource_id, {})[doc.doc_id] = None
+        if doc.kind == "resource":
+            self._resource_doc[doc.resource_id] = doc.doc_id
+            self._facets.set(row, doc.facets)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Forget documents; returns the ids that were live."""
