@@ -68,6 +68,15 @@ class HybridMatcher:
         """Live documents (resources and cases)."""
         return len(self.corpus.docs)
 
+    def document(self, doc_id: str) -> Document | None:
+        """A live document by id (e.g. the evidence case of a match), or None."""
+        return self.corpus.docs.get(doc_id)
+
+    def facet_values(self) -> dict[str, list[str]]:
+        """The facet values present on live resources, per facet (for filter pickers)."""
+        with self._lock:
+            return self.corpus.facet_values()
+
     def add_documents(self, docs: Sequence[Document], *, vectors: np.ndarray | None = None) -> None:
         """Index documents (a known doc_id is replaced); `vectors` skips encoding (cached ones)."""
         docs = list(docs)

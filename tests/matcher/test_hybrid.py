@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,16 @@ def test_a_bundle_covers_each_aspect_with_a_complementary_resource(matcher: Hybr
     assert bundle.uncovered == ()
 
 
+def test_documents_and_facet_values_can_be_read(matcher: HybridMatcher) -> None:
+    assert matcher.document("R-XB/case-2") is not None
+    assert matcher.document("nope") is None
+    values = matcher.facet_values()
+    assert values["city"] == ["东莞市", "佛山市", "广州市", "惠州市", "深圳市"]
+    assert values["status"] == ["certified"]
+    matcher.remove_resource("R-WMS")  # the only resource in 惠州市
+    assert "惠州市" not in matcher.facet_values()["city"]
+
+
 def test_retrievers_can_be_used_alone(matcher: HybridMatcher) -> None:
     bm25_only = matcher.match(NEED, k=3, config=MatchConfig(use_dense=False))
     assert {e.name for m in bm25_only.matches for e in m.retrievers} == {"bm25"}
@@ -284,3 +295,35 @@ def test_precomputed_vectors_skip_encoding(tokenizer: Tokenizer) -> None:
     assert encoder.calls == before
     with pytest.raises(InvalidInput):
         matcher.add_documents(docs[:2], vectors=vectors[:1])
+
+
+def test_searches_during_changes_never_fail_or_see_a_removed_resource(
+    matcher: HybridMatcher,
+) -> None:
+    docs = [d for d in library.documents() if d.resource_id == "R-VIS"]
+    errors: list[Exception] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        while not stop.is_set():
+            try:
+                matcher.match(NEED, k=5)
+            except Exception as exc:
+                errors.append(exc)
+                return
+
+    readers = [threading.Thread(target=search) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    for _ in range(30):
+        matcher.remove_resource("R-VIS")
+        matcher.add_documents(docs)
+    matcher.remove_resource("R-VIS")
+    after = matcher.match(
+        NEED, k=10, config=MatchConfig(confidence=ConfidenceConfig(min_confidence=0))
+    )
+    stop.set()
+    for reader in readers:
+        reader.join()
+    assert errors == []
+    assert "R-VIS" not in {m.resource_id for m in after.matches}
