@@ -79,7 +79,9 @@ class LiveIndex:
                 self.load_snapshot()
                 self.apply_events()
                 return "snapshot"
-            except (NoSnapshot, SnapshotMismatch, SnapshotCorrupt) as error:
+            except NoSnapshot:
+                logger.info("no index snapshot yet: building from the library")
+            except (SnapshotMismatch, SnapshotCorrupt) as error:
                 logger.warning("index snapshot not used (%s): building from the library", error)
         self.rebuild(progress=progress)
         return "built"

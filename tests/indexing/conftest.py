@@ -3,6 +3,7 @@ parts of an index with a cache under tmp_path, and the database fixtures of test
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from indexing.build import IndexParts
 from indexing.documents import DocumentFactors
 from indexing.embed_cache import EmbeddingCache
+from matcher.confidence import ConfidenceConfig
+from matcher.config import MatchConfig
 from matcher.testing import KeywordEncoder
 from matcher.tokenizer import Tokenizer, default_tokenizer
 from tests.db.conftest import (  # noqa: F401  (database fixtures on SQLite and PostgreSQL)
@@ -23,6 +26,9 @@ from tests.db.conftest import (  # noqa: F401  (database fixtures on SQLite and 
 from tests.indexing.views import KEYWORDS
 
 FACTORS = DocumentFactors(warned_factor=0.5, priority_boost=1.5)
+# The default confidence is calibrated on the real model's cosines; the keyword encoder's
+# cosine is the share of keywords in common, so any shared keyword counts as evidence here.
+CONFIG = MatchConfig(confidence=ConfidenceConfig(dense_floor=0.0, dense_ceiling=0.5))
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +42,7 @@ def encoder() -> KeywordEncoder:
 
 
 @pytest.fixture
-def cache(tmp_path: Path) -> EmbeddingCache:
+def cache(tmp_path: Path) -> Iterator[EmbeddingCache]:
     store = EmbeddingCache(tmp_path / "embeddings.sqlite")
     yield store
     store.close()
@@ -44,4 +50,6 @@ def cache(tmp_path: Path) -> EmbeddingCache:
 
 @pytest.fixture
 def parts(encoder: KeywordEncoder, tokenizer: Tokenizer, cache: EmbeddingCache) -> IndexParts:
-    return IndexParts(encoder=encoder, tokenizer=tokenizer, factors=FACTORS, cache=cache)
+    return IndexParts(
+        encoder=encoder, tokenizer=tokenizer, factors=FACTORS, config=CONFIG, cache=cache
+    )
