@@ -23,6 +23,7 @@ class ModelSettings(BaseModel):
     passage_prefix: str = "passage: "
     threads: int = 1
     batch_size: int = 32
+    max_seq_length: int = 256
 
 
 class IndexSettings(BaseModel):
@@ -87,9 +88,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production":
-            if self.secret_key.get_secret_value() == DEV_SECRET or len(
-                self.secret_key.get_secret_value()
-            ) < 32:
+            if (
+                self.secret_key.get_secret_value() == DEV_SECRET
+                or len(self.secret_key.get_secret_value()) < 32
+            ):
                 raise ValueError("生产环境必须设置 FUNENG_SECRET_KEY（至少 32 个字符）")
             if self.database_url.startswith("sqlite"):
                 raise ValueError("生产环境应使用 PostgreSQL（DATABASE_URL=postgresql+psycopg://…）")
