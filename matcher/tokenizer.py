@@ -74,6 +74,17 @@ def parse_userdict(path: Path) -> list[tuple[str, int, str | None]]:
     return entries
 
 
+def dictionary_hash(*, userdict: Path, stopwords: Path, hmm: bool) -> str:
+    """sha256 of everything that decides the tokens: jieba's version (its dictionary), ours,
+    the user dictionary, the stop words and the HMM switch."""
+    import jieba
+
+    digest = hashlib.sha256()
+    digest.update(f"jieba={jieba.__version__};tokenizer={TOKENIZER_VERSION};hmm={hmm}\n".encode())
+    digest.update(userdict.read_bytes() + b"\0" + stopwords.read_bytes())
+    return digest.hexdigest()
+
+
 class Tokenizer:
     """Search-mode tokenizer over a private `jieba.Tokenizer`; build once, share, thread-safe."""
 
@@ -100,12 +111,7 @@ class Tokenizer:
             if len(term) >= 3 and not term.isascii():
                 self._phrase_index.setdefault(term[:2], []).append(term)
         self.stopwords = frozenset(normalize(w) for w in _read_lines(stopwords))
-        digest = hashlib.sha256()
-        digest.update(
-            f"jieba={jieba.__version__};tokenizer={TOKENIZER_VERSION};hmm={hmm}\n".encode()
-        )
-        digest.update(userdict.read_bytes() + b"\0" + stopwords.read_bytes())
-        self.dictionary_hash = digest.hexdigest()
+        self.dictionary_hash = dictionary_hash(userdict=userdict, stopwords=stopwords, hmm=hmm)
 
     def tokenize(self, text: str) -> list[Token]:
         """Search-mode tokens of `text` with offsets into it, noise and stop words removed."""

@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 
 from matcher.synthetic import synthetic_corpus
-from matcher.tokenizer import Tokenizer, default_tokenizer
+from matcher.tokenizer import USERDICT_PATH, Tokenizer, default_tokenizer
 
 
 @pytest.fixture(scope="session")
 def tokenizer() -> Tokenizer:
     return default_tokenizer()
+
+
+@pytest.fixture(scope="session")
+def changed_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Tokenizer:
+    """A tokenizer whose user dictionary has one more term (柔性电子)."""
+    userdict = tmp_path_factory.mktemp("dict") / "userdict.txt"
+    userdict.write_text(USERDICT_PATH.read_text(encoding="utf-8") + "柔性电子 500 nz\n", "utf-8")
+    return Tokenizer(userdict=userdict)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from matcher.errors import IndexMismatch, InvalidInput
 from matcher.fusion import fuse
 from matcher.hybrid import HybridMatcher
 from matcher.testing import KeywordEncoder
-from matcher.tokenizer import USERDICT_PATH, Tokenizer
+from matcher.tokenizer import Tokenizer
 from matcher.types import FACETS, Filters, Hit, MatchResponse
 
 from . import library
@@ -258,7 +258,7 @@ def test_save_and_load_give_identical_results(matcher: HybridMatcher, tmp_path: 
 
 
 def test_load_refuses_another_model_or_dictionary(
-    matcher: HybridMatcher, tokenizer: Tokenizer, tmp_path: Path
+    matcher: HybridMatcher, tokenizer: Tokenizer, changed_tokenizer: Tokenizer, tmp_path: Path
 ) -> None:
     matcher.save(tmp_path)
     other_model = KeywordEncoder(library.KEYWORDS, model_id="another-model")
@@ -267,12 +267,8 @@ def test_load_refuses_another_model_or_dictionary(
     bigger = KeywordEncoder((*library.KEYWORDS, "新词"))
     with pytest.raises(IndexMismatch):
         HybridMatcher.load(tmp_path, encoder=bigger, tokenizer=tokenizer)
-    userdict = tmp_path / "userdict.txt"
-    userdict.write_text(USERDICT_PATH.read_text(encoding="utf-8") + "柔性电子 500 nz\n", "utf-8")
     with pytest.raises(IndexMismatch):
-        HybridMatcher.load(
-            tmp_path, encoder=matcher.encoder, tokenizer=Tokenizer(userdict=userdict)
-        )
+        HybridMatcher.load(tmp_path, encoder=matcher.encoder, tokenizer=changed_tokenizer)
 
 
 def test_a_resource_has_one_resource_document(matcher: HybridMatcher) -> None:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from matcher.tokenizer import USERDICT_PATH, Tokenizer, normalize, parse_userdict
+from matcher.tokenizer import (
+    STOPWORDS_PATH,
+    USERDICT_PATH,
+    Tokenizer,
+    dictionary_hash,
+    normalize,
+    parse_userdict,
+)
 
 
 def test_normalize_keeps_length_and_folds_width_and_case() -> None:
@@ -102,14 +109,18 @@ def test_offsets_point_into_the_original_mixed_text(tokenizer: Tokenizer) -> Non
 
 
 def test_dictionary_hash_is_stable_and_changes_with_the_dictionary(
-    tokenizer: Tokenizer, tmp_path: Path
+    tokenizer: Tokenizer, changed_tokenizer: Tokenizer, tmp_path: Path
 ) -> None:
-    assert tokenizer.dictionary_hash == Tokenizer().dictionary_hash
-    changed = tmp_path / "userdict.txt"
-    changed.write_text(USERDICT_PATH.read_text(encoding="utf-8") + "柔性电子 500 nz\n", "utf-8")
-    other = Tokenizer(userdict=changed)
-    assert other.dictionary_hash != tokenizer.dictionary_hash
-    assert "柔性电子" in other.terms("柔性电子")
+    shipped = {"userdict": USERDICT_PATH, "stopwords": STOPWORDS_PATH}
+    assert tokenizer.dictionary_hash == dictionary_hash(**shipped, hmm=False)
+    assert dictionary_hash(**shipped, hmm=True) != tokenizer.dictionary_hash
+    assert changed_tokenizer.dictionary_hash != tokenizer.dictionary_hash
+    assert "柔性电子" in changed_tokenizer.terms("柔性电子")
+    assert "柔性电子" not in tokenizer.terms("柔性电子")
+    stopwords = tmp_path / "stopwords.txt"
+    stopwords.write_text(STOPWORDS_PATH.read_text(encoding="utf-8") + "工厂\n", "utf-8")
+    other = dictionary_hash(userdict=USERDICT_PATH, stopwords=stopwords, hmm=False)
+    assert other != tokenizer.dictionary_hash
 
 
 def test_bad_userdict_line_is_refused(tmp_path: Path) -> None:
