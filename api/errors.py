@@ -104,7 +104,9 @@ def registry_error_body(error: registry_errors.RegistryError) -> ErrorBody:
     return ErrorBody(
         detail=[
             ErrorItem(
-                type=error.code, msg=error.message, loc=list(error.loc),
+                type=error.code,
+                msg=error.message,
+                loc=list(error.loc),
                 ctx=_article_ctx(error.article),
             )
         ]
@@ -150,8 +152,14 @@ def _validation_message(err: dict[str, Any]) -> str:
     return f"字段 {field or '（请求体）'} 不合法：{err.get('msg', '')}"
 
 
-_HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "request_too_large"}
+_HTTP_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+}
 
 
 async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -160,8 +168,11 @@ async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) else "请求无法处理"
     if exc.status_code == 404 and message == "Not Found":
         message = "请求的地址不存在"
-    return _json(exc.status_code, ErrorBody(detail=[ErrorItem(type=code, msg=message)]),
-                 dict(exc.headers) if exc.headers else None)
+    return _json(
+        exc.status_code,
+        ErrorBody(detail=[ErrorItem(type=code, msg=message)]),
+        dict(exc.headers) if exc.headers else None,
+    )
 
 
 async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:

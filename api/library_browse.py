@@ -102,6 +102,12 @@ class LibraryCache:
         self._lock = threading.Lock()
         self._version: tuple[int, int] | None = None
         self._entries: list[LibraryEntryView] = []
+        self._by_code: dict[str, LibraryEntryView] = {}
+
+    def entry(self, session: Session, code: str) -> LibraryEntryView | None:
+        """The visible entry with `code`, if any."""
+        self.entries(session)
+        return self._by_code.get(code)
 
     def entries(self, session: Session) -> list[LibraryEntryView]:
         """All visible entries as of the session's transaction."""
@@ -112,5 +118,6 @@ class LibraryCache:
         with self._lock:
             if version != self._version:
                 self._entries = library.entries(session=session)
+                self._by_code = {e.resource_code: e for e in self._entries}
                 self._version = version
             return self._entries

@@ -6,11 +6,12 @@ They only read; every scope decision still goes through the registry (`get_appli
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from api.errors import ServiceError
 from registry.enums import ApplicationStatus, ExpertCategory
@@ -25,6 +26,20 @@ from registry.models.reviews import ExpertPanel, MunicipalReview, Objection
 def batches(session: Session) -> list[Batch]:
     """Every batch, newest first."""
     return list(session.scalars(select(Batch).order_by(Batch.opens_on.desc())))
+
+
+def preload(session: Session, applications: Sequence[Application]) -> None:
+    """Load the resources, organisations and batches of `applications` in two queries, so the
+    summaries built from them find everything in the session instead of one query each."""
+    if not applications:
+        return
+    resource_ids = {a.resource_id for a in applications}
+    session.scalars(
+        select(Resource)
+        .options(selectinload(Resource.organisation))
+        .where(Resource.id.in_(resource_ids))
+    ).all()
+    session.scalars(select(Batch).where(Batch.id.in_({a.batch_id for a in applications}))).all()
 
 
 def in_publicity(session: Session) -> list[Application]:

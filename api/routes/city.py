@@ -9,6 +9,7 @@ from fastapi import Query, Response
 from sqlalchemy.orm import Session
 
 from api.deps import ActorDep, FileStoreDep, NowDep, SessionDep
+from api.queries import preload
 from api.routes import api_router
 from api.schemas.applications import ApplicationSummaryRead
 from api.schemas.reviews import CityApplicationRead, MunicipalDecisionCreate, OverdueRead
@@ -48,6 +49,7 @@ def queue(
     found = access.visible_applications(
         session=session, actor=actor, status=ApplicationStatus.MUNICIPAL_REVIEW
     )
+    preload(session, found)
     items = [ApplicationSummaryRead.of(a, role=actor.role, now=now) for a in found]
     if overdue_only:
         items = [item for item in items if item.overdue]
@@ -63,6 +65,7 @@ def list_applications(
 ) -> list[ApplicationSummaryRead]:
     """Every submitted application of the reviewer's city on the municipal route."""
     found = access.visible_applications(session=session, actor=actor, status=status)
+    preload(session, found)
     return [ApplicationSummaryRead.of(a, role=actor.role, now=now) for a in found]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Response
 
 from api.deps import ActorDep, FileStoreDep, NowDep, SessionDep
+from api.queries import preload
 from api.routes import api_router
 from api.schemas.applications import ApplicationSummaryRead
 from api.schemas.reviews import (
@@ -29,6 +30,7 @@ def list_applications(
 ) -> list[ApplicationSummaryRead]:
     """Applications on whose panel the expert sits, with the expert-review deadline."""
     found = access.visible_applications(session=session, actor=actor)
+    preload(session, found)
     return [ApplicationSummaryRead.of(a, role=actor.role, now=now) for a in found]
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Query
 
 from api.deps import ActorDep, NowDep, SessionDep
+from api.queries import preload
 from api.routes import api_router
 from api.routes.provider import own_organisation_id
 from api.schemas.applications import (
@@ -36,6 +37,7 @@ def list_applications(
 ) -> list[ApplicationSummaryRead]:
     """The organisation's applications, newest first, with due dates and overdue flags."""
     found = access.visible_applications(session=session, actor=actor, status=status)
+    preload(session, found)
     return [ApplicationSummaryRead.of(a, role=actor.role, now=now) for a in found]
 
 

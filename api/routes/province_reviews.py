@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Response
 
 from api.deps import ActorDep, FileStoreDep, NowDep, SessionDep
-from api.queries import expert_pool, panel_of
+from api.queries import expert_pool, panel_of, preload
 from api.routes import api_router
 from api.schemas.applications import ApplicationSummaryRead
 from api.schemas.common import Page, Paging, page_of, paging
@@ -38,13 +38,17 @@ def list_applications(
     city: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Page[ApplicationSummaryRead]:
     """Applications of every city and route, newest first, filtered and paged."""
+    visible = access.visible_applications(session=session, actor=actor, status=status)
+    if batch is not None or city is not None:
+        preload(session, visible)
     found = [
         a
-        for a in access.visible_applications(session=session, actor=actor, status=status)
+        for a in visible
         if (batch is None or a.batch.code == batch)
         and (city is None or a.resource.organisation.city == city)
     ]
     items, total = page_of(found, page)
+    preload(session, items)
     return Page[ApplicationSummaryRead](
         items=[ApplicationSummaryRead.of(a, role=actor.role, now=now) for a in items],
         total=total,

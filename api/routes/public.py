@@ -24,7 +24,6 @@ from api.schemas.library import (
     LibraryResourceRead,
     PublicityItemRead,
 )
-from registry import library
 from registry.errors import NotFound
 
 router = api_router("", "公开：资源库", secured=False)
@@ -86,12 +85,13 @@ def list_library(
 
 
 @router.get("/library/resources/{code}", name="library.detail", summary="资源详情（含典型案例）")
-def library_detail(code: str, session: SessionDep) -> LibraryResourceDetailRead:
+def library_detail(code: str, request: Request, session: SessionDep) -> LibraryResourceDetailRead:
     """One resource of the library with its public information and cases."""
-    found = library.entries(session=session, codes=[code])
-    if not found:
+    cache: LibraryCache = request.app.state.library_cache
+    found = cache.entry(session, code)
+    if found is None:
         raise NotFound(f"资源库中没有该资源：{code}", code="resource_not_in_library", loc=("code",))
-    return LibraryResourceDetailRead.of(found[0])
+    return LibraryResourceDetailRead.of(found)
 
 
 @router.get("/batches", name="batches.list", summary="申报批次")
