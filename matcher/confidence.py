@@ -27,14 +27,15 @@ class ConfidenceConfig:
     Defaults fit multilingual-e5-small (query:/passage: prefixes) on the demo library (219
     resources, 816 cases): the best cosine of 30 on-topic needs ranged 0.898-0.956 (median
     0.914), of 20 off-topic ones 0.841-0.883 (median 0.866), so cosine alone barely separates
-    them; with these values every on-topic need scored ≥ 0.61 and every off-topic one ≤ 0.32.
-    A first calibration on 50 needs, not a tuning: the evaluation harness should re-fit them.
+    them; with these values every on-topic need scored ≥ 0.61 and every off-topic one ≤ 0.32,
+    and `min_confidence` sits in the middle of that gap. A first calibration on 50 needs, not a
+    tuning: the evaluation harness should re-fit these on a dev split.
     """
 
     dense_floor: float = 0.87
     dense_ceiling: float = 0.92
     dense_weight: float = 0.6  # lexical weight is 1 - dense_weight
-    min_confidence: float = 0.5
+    min_confidence: float = 0.45
     keep_low_confidence: bool = False  # keep weak matches (flagged) instead of dropping them
 
     def __post_init__(self) -> None:
