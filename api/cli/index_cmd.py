@@ -58,13 +58,19 @@ def database_sessions(settings: Settings) -> sessionmaker[Session]:
 
 def open_live_index(settings: Settings) -> LiveIndex:
     """A live index on the settings' database and index folder (not opened yet)."""
+    from indexing.errors import IndexingError
     from indexing.service import create_live_index
+    from matcher.errors import MatcherError
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no model hub here: fail fast, never hang
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # ours are the ones to show
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    return create_live_index(options=index_options(settings), sessions=database_sessions(settings))
+    sessions = database_sessions(settings)
+    try:
+        return create_live_index(options=index_options(settings), sessions=sessions)
+    except (IndexingError, MatcherError) as error:
+        raise fail(error) from error
 
 
 def fail(error: Any) -> typer.Exit:
@@ -79,10 +85,12 @@ class StageBars:
     def __init__(self) -> None:
         self.stage: str | None = None
         self.bar: Any = None
+        self.totals: dict[str, int] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         from tqdm import tqdm
 
+        self.totals[stage] = total
         if stage != self.stage:
             self.close()
             self.stage = stage
@@ -124,6 +132,8 @@ def build(
     typer.echo(f"{how[report.origin]}：{status.resources} 项资源，{status.cases} 个案例")
     if report.origin == "snapshot":
         typer.echo(f"新应用的变更事件：{report.events_applied}")
+    else:
+        typer.echo(f"新嵌入的文本：{bars.totals.get('embed', 0)} 篇（其余取自嵌入缓存）")
     typer.echo(f"语料版本（最新事件编号）：{status.corpus_version}")
     typer.echo(f"快照：{settings.index.dir / 'snapshots' / str(report.snapshot)}")
     typer.echo(f"模型：{status.model_id}")

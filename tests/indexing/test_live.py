@@ -144,7 +144,8 @@ def test_searches_during_updates_always_see_the_whole_resource(
 ) -> None:
     live.open()
     base = source.entries(["AI-001"])[0]
-    stop, failures, searches = threading.Event(), [], [0]
+    stop, searches = threading.Event(), [0]
+    failures: list[object] = []
 
     def search() -> None:
         while not stop.is_set():
