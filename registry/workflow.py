@@ -18,6 +18,13 @@ place, `effects()`; `registry.services.transitions` carries them out.
     proposed -start_publicity-> publicity                                  (Art.15)
     publicity -uphold_objection-> rejected | -certify-> certified
     any open state after submission -void-> voided                         (Art.21)
+
+Library entries (after certification) have their own table, `ENTRY_TRANSITIONS`, in the same
+style; `registry.services.library_admin.change_entry_status` carries those transitions out:
+
+    certified -warn-> warned -close_warning-> certified                     (Art.19(1))
+    certified | warned -withdraw-> withdrawn                               (Art.19(3))
+    certified | warned | withdrawn -remove-> removed                       (Art.19, Art.21)
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from registry.enums import ApplicationStatus as S
-from registry.enums import Role
+from registry.enums import LibraryEventKind, Role
+from registry.enums import LibraryStatus as L
 from registry.errors import PermissionDenied, TransitionNotAllowed
 from registry.seed_schema import Route
 
@@ -258,3 +266,81 @@ EVENT_LABELS: Mapping[Event, str] = MappingProxyType(
         Event.VOID: "认定申报无效",
     }
 )
+
+
+# Library entries --------------------------------------------------------------------------
+
+
+class EntryEvent(StrEnum):
+    """What happens to a library entry after certification (Art.19)."""
+
+    WARN = "warn"
+    CLOSE_WARNING = "close_warning"
+    WITHDRAW = "withdraw"
+    REMOVE = "remove"
+
+
+@dataclass(frozen=True, slots=True)
+class EntryTransition:
+    """Where an event leads an entry, who may cause it, the outbox kind it emits, the rule."""
+
+    target: L
+    roles: frozenset[Role]
+    outbox: LibraryEventKind
+    article: str
+
+
+def _e(target: L, outbox: LibraryEventKind, article: str) -> EntryTransition:
+    return EntryTransition(target, STAFF, outbox, article)
+
+
+_REMOVED = LibraryEventKind.REMOVED
+ENTRY_TRANSITIONS: Mapping[tuple[L, EntryEvent], EntryTransition] = MappingProxyType(
+    {
+        (L.CERTIFIED, EntryEvent.WARN): _e(L.WARNED, LibraryEventKind.WARNED, "Art.19(1)"),
+        (L.WARNED, EntryEvent.CLOSE_WARNING): _e(
+            L.CERTIFIED, LibraryEventKind.WARNING_CLOSED, "Art.19(1)"
+        ),
+        (L.CERTIFIED, EntryEvent.WITHDRAW): _e(
+            L.WITHDRAWN, LibraryEventKind.WITHDRAWN, "Art.19(3)"
+        ),
+        (L.WARNED, EntryEvent.WITHDRAW): _e(L.WITHDRAWN, LibraryEventKind.WITHDRAWN, "Art.19(3)"),
+        # Art.21 revokes a certification even after a withdrawal (撤销其认定资格).
+        **{
+            (state, EntryEvent.REMOVE): _e(L.REMOVED, _REMOVED, "Art.19")
+            for state in L
+            if state is not L.REMOVED
+        },
+    }
+)
+
+ENTRY_STATE_LABELS: Mapping[L, str] = MappingProxyType(
+    {L.CERTIFIED: "在库", L.WARNED: "预警整改中", L.REMOVED: "已移出", L.WITHDRAWN: "已退出"}
+)
+ENTRY_EVENT_LABELS: Mapping[EntryEvent, str] = MappingProxyType(
+    {
+        EntryEvent.WARN: "发出预警",
+        EntryEvent.CLOSE_WARNING: "整改合格、解除预警",
+        EntryEvent.WITHDRAW: "退出资源库",
+        EntryEvent.REMOVE: "移出资源库",
+    }
+)
+
+
+def entry_transition(state: L, event: EntryEvent, *, role: Role) -> EntryTransition:
+    """The transition of a library entry `role` may cause now, or the error saying why not."""
+    transition = ENTRY_TRANSITIONS.get((state, event))
+    if transition is None:
+        raise TransitionNotAllowed(
+            f"资源库条目当前状态“{ENTRY_STATE_LABELS[state]}”下不能执行“{ENTRY_EVENT_LABELS[event]}”",
+            event=event.value,
+            state=state.value,
+            loc=("status",),
+        )
+    if role not in transition.roles:
+        raise PermissionDenied(
+            f"角色“{role.value}”不能执行“{ENTRY_EVENT_LABELS[event]}”",
+            code="role_not_allowed",
+            article=transition.article,
+        )
+    return transition

@@ -1,10 +1,9 @@
 """ORM models of the registry, one module per domain. Importing this package registers every
 table on `registry.db.Base.metadata` (what Alembic compares against).
 
-Later domains get their own module here and an import below: `monitoring.py` (Art.18 annual
-reports, Art.19(1) warnings and rectification), `complaints.py` (Art.23) and `events.py`
-(Art.20 matchmaking events and shortlists). Library status `warned` and the outbox kinds for
-warnings, removals and withdrawals already exist for them.
+Management after certification lives in `monitoring.py` (Art.18 annual reports, Art.19
+warnings, withdrawals, removals, Art.21 credit referrals, sweep flags), complaints in
+`complaints.py` (Art.23) and matchmaking events with their shortlists in `events.py` (Art.20).
 """
 
 from registry.models.accounts import Expert, User
@@ -17,8 +16,20 @@ from registry.models.applications import (
 )
 from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay, CalendarYear
+from registry.models.complaints import Complaint, ComplaintNote
+from registry.models.events import EventNeed, MatchEvent, ShortlistItem
 from registry.models.files import StoredFile
 from registry.models.library import LibraryEntry, LibraryEventRecord
+from registry.models.monitoring import (
+    AnnualReport,
+    CreditReferral,
+    LibraryEntryHistory,
+    LibraryWarning,
+    MonitoringFlag,
+    PublicContact,
+    Removal,
+    WithdrawalRequest,
+)
 from registry.models.organisations import Accident, Ban, Organisation, Revenue, Violation
 from registry.models.resources import (
     Case,
@@ -40,6 +51,7 @@ from registry.models.reviews import (
 
 __all__ = [
     "Accident",
+    "AnnualReport",
     "Application",
     "ApplicationFinding",
     "ApplicationHistory",
@@ -49,25 +61,37 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Case",
+    "Complaint",
+    "ComplaintNote",
     "ConflictDeclaration",
     "ConsortiumMember",
+    "CreditReferral",
+    "EventNeed",
     "EvidenceDocument",
     "Expert",
     "ExpertPanel",
     "ExpertScore",
     "LibraryEntry",
+    "LibraryEntryHistory",
     "LibraryEventRecord",
+    "LibraryWarning",
+    "MatchEvent",
+    "MonitoringFlag",
     "MunicipalReview",
     "Notification",
     "Objection",
     "Organisation",
     "PanelAssignment",
     "PanelReport",
+    "PublicContact",
+    "Removal",
     "Resource",
     "ResourceDirection",
     "ResourceIndustry",
     "Revenue",
+    "ShortlistItem",
     "StoredFile",
     "User",
     "Violation",
+    "WithdrawalRequest",
 ]
