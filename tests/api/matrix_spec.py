@@ -1,0 +1,314 @@
+"""What the authorisation matrix runs: the callers, the expected allows route by route, the
+request each route gets, and the world it runs in (see `test_matrix.py`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from registry.enums import PanelDecision
+from registry.models import EvidenceDocument, Objection
+from registry.services import publicity
+from registry.storage import FileStore
+from registry.uscc import make_uscc
+from tests.api.world import (
+    PUBLICITY_AT,
+    ApiWorld,
+    assign_panel,
+    build_api_world,
+    new_resource,
+    recommend,
+    report,
+    score_all,
+    start,
+    submit,
+    to_expert_review,
+    to_library,
+    to_municipal_review,
+)
+from tests.db.factories import PASSWORD, at
+
+CALLERS = {
+    "anonymous": None,
+    "provider_a": "provider-1",
+    "provider_b": "provider-2",
+    "reviewer_x": "gz-reviewer",
+    "reviewer_y": "sz-reviewer",
+    "expert_assigned": "expert-technical",
+    "expert_unassigned": "expert-free",
+    "staff": "staff",
+    "organiser": "organiser",
+    "admin": "admin",
+    "relevance_staff": "relevance",
+}
+EVERYONE = frozenset(CALLERS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+PROVIDERS = frozenset({"provider_a", "provider_b"})
+REVIEWERS = frozenset({"reviewer_x", "reviewer_y"})
+EXPERTS = frozenset({"expert_assigned", "expert_unassigned"})
+
+# Who gets through, route by route (role gate of the table AND the registry's scope checks).
+EXPECTED: dict[str, frozenset[str]] = {
+    "health": EVERYONE,
+    "ready": EVERYONE,
+    "library.list": EVERYONE,
+    "library.detail": EVERYONE,
+    "batches.list": EVERYONE,
+    "publicity.list": EVERYONE,
+    "auth.token": EVERYONE,
+    "auth.csrf": EVERYONE,
+    "session.login": EVERYONE,
+    "session.logout": EVERYONE,
+    "auth.me": SIGNED_IN,
+    "provider.register": frozenset({"anonymous", "staff", "admin"}) | PROVIDERS,
+    "provider.organisation": PROVIDERS,
+    "provider.resources.list": PROVIDERS,
+    "provider.resources.create": PROVIDERS,
+    "provider.resources.get": {"provider_a"},
+    "provider.resources.update": {"provider_a"},
+    "provider.cases.create": {"provider_a"},
+    "provider.evidence.list": PROVIDERS,
+    "provider.evidence.upload": {"provider_a"},
+    "provider.applications.list": PROVIDERS,
+    "provider.applications.start": {"provider_a"},
+    "provider.applications.get": {"provider_a"},
+    "provider.applications.submit": {"provider_a"},
+    "provider.applications.resubmit": {"provider_a"},
+    "provider.notifications": PROVIDERS,
+    "city.queue": REVIEWERS,
+    "city.applications.list": REVIEWERS,
+    "city.overdue": REVIEWERS,
+    "city.applications.get": {"reviewer_x"},
+    "city.decide": {"reviewer_x"},
+    "city.evidence": {"reviewer_x"},
+    "expert.applications.list": EXPERTS,
+    "expert.conflicts.declare": EXPERTS,
+    "expert.applications.get": {"expert_assigned"},
+    "expert.score": {"expert_assigned"},
+    "expert.evidence": {"expert_assigned"},
+    "province.audit": frozenset({"staff", "admin"}),
+    "admin.users.list": {"admin"},
+    "admin.users.create": {"admin"},
+}
+EXPECTED |= {
+    name: frozenset({"staff"})
+    for name in (
+        "province.batches.create",
+        "province.applications.list",
+        "province.applications.get",
+        "province.evidence",
+        "province.waiver",
+        "province.experts.list",
+        "province.panel.assign",
+        "province.panel.report",
+        "province.publicity.start",
+        "province.objections.list",
+        "province.objections.raise",
+        "province.objections.decide",
+        "province.certify",
+        "province.direct_entry.verify",
+        "province.reject",
+        "province.void",
+        "province.organisations.get",
+        "province.bans.create",
+        "province.accidents.create",
+        "province.violations.create",
+        "province.priority",
+        "province.overdue",
+    )
+}
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The objects the requests point at."""
+
+    application: int  # A's, in expert review with a panel
+    resource: int  # A's
+    evidence: int  # A's patent
+    organisation: int  # A's
+    other_organisation: int  # B's
+    objection: int  # pending, on A's application in publicity
+    library_code: str  # A's resource in the library
+    free_expert: int
+
+
+Spec = Callable[[Ids], dict[str, Any]]
+RESOURCE = {
+    "title": "矩阵测试资源",
+    "directions": ["制造生产"],
+    "form": "核心技术",
+    "industries": ["C29"],
+    "summary": "s",
+    "advantages": "a",
+    "indicators": "i",
+    "scenarios": "c",
+}
+CASE = {
+    "title": "t",
+    "client": "c",
+    "client_city": "佛山市",
+    "client_industry": "C29",
+    "started_on": "2024-01-01",
+    "completed_on": "2024-06-01",
+    "implementation": "i",
+    "results": "r",
+    "feedback": "f",
+    "feedback_on": "2025-05-01",
+}
+ORG = {
+    "uscc": make_uscc("91440100MA59MATRX"),
+    "name": "矩阵测试公司",
+    "org_type": "企业",
+    "scale": "小型",
+    "city": "广州市",
+    "address": "a",
+    "guangdong_operations": "g",
+    "established_on": "2018-01-01",
+    "business_since": "2018-01-01",
+    "employees": 10,
+    "contact_name": "n",
+    "contact_phone": "p",
+    "contact_email": "a@b.cn",
+}
+FILE = {"file": ("m.pdf", b"%PDF matrix", "application/pdf")}
+
+# The request of each route: path parameters (by name) and body.
+REQUESTS: dict[str, Spec] = {
+    "auth.token": lambda i: {"data": {"username": "staff", "password": PASSWORD}},
+    "session.login": lambda i: {"data": {"username": "staff", "password": PASSWORD}},
+    "session.logout": lambda i: {"data": {}},
+    "provider.register": lambda i: {
+        "data": {"data": json.dumps(ORG)},
+        "files": {"licence": ("l.pdf", b"%PDF licence", "application/pdf")},
+    },
+    "provider.resources.create": lambda i: {"json": RESOURCE | {"code": "MX-1"}},
+    "provider.resources.update": lambda i: {"json": RESOURCE},
+    "provider.cases.create": lambda i: {"json": CASE},
+    "provider.evidence.upload": lambda i: {
+        "data": {
+            "kind": "检验检测报告",
+            "title": "t",
+            "issued_on": "2025-06-01",
+            "resource_id": str(i.resource),
+        },
+        "files": FILE,
+    },
+    "provider.applications.start": lambda i: {
+        "json": {"resource_id": i.resource, "batch_code": "2025Q4"}
+    },
+    "provider.applications.submit": lambda i: {"json": {"commitment_signed": True}},
+    "provider.applications.resubmit": lambda i: {"json": {}},
+    "city.decide": lambda i: {"json": {"decision": "recommend", "reasons": "同意"}},
+    "expert.score": lambda i: {
+        "json": {"advancement": 80, "maturity": 80, "application_effect": 80, "promotion_value": 80}
+    },
+    "expert.conflicts.declare": lambda i: {
+        "json": {"organisation_id": i.other_organisation, "reason": "合作"}
+    },
+    "province.batches.create": lambda i: {
+        "json": {
+            "code": "2026Q3",
+            "title": "t",
+            "opens_on": "2026-07-01",
+            "deadline_on": "2026-08-28",
+        }
+    },
+    "province.waiver": lambda i: {"json": {"reason": "r"}},
+    "province.panel.assign": lambda i: {"json": {"expert_ids": [i.free_expert]}},
+    "province.panel.report": lambda i: {"json": {"decision": "propose", "summary": "s"}},
+    "province.publicity.start": lambda i: {"json": {}},
+    "province.objections.raise": lambda i: {"json": {"raised_by": "某人", "content": "c"}},
+    "province.objections.decide": lambda i: {"json": {"upheld": False, "reason": "r"}},
+    "province.certify": lambda i: {"json": {}},
+    "province.direct_entry.verify": lambda i: {"json": {}},
+    "province.reject": lambda i: {"json": {"reason": "r"}},
+    "province.void": lambda i: {"json": {"reason": "r"}},
+    "province.bans.create": lambda i: {"json": {"reason": "r", "article": "Art.21"}},
+    "province.accidents.create": lambda i: {
+        "json": {
+            "occurred_on": "2025-01-01",
+            "kind": "安全生产",
+            "severity": "一般",
+            "description": "d",
+        }
+    },
+    "province.violations.create": lambda i: {
+        "json": {"occurred_on": "2025-01-01", "major": False, "description": "d"}
+    },
+    "province.priority": lambda i: {"json": {"priority": True}},
+    "admin.users.create": lambda i: {
+        "json": {
+            "username": "matrix-user",
+            "password": "a-long-password",
+            "display_name": "m",
+            "role": "organiser",
+        }
+    },
+}
+
+
+def path_for(template: str, ids: Ids) -> str:
+    return template.format(
+        application_id=ids.application,
+        resource_id=ids.resource,
+        evidence_id=ids.evidence,
+        organisation_id=ids.organisation,
+        objection_id=ids.objection,
+        code=ids.library_code,
+        resource_code=ids.library_code,
+    )
+
+
+def _in_publicity_with_objection(sessions: sessionmaker[Session], w: ApiWorld) -> int:
+    """A's second resource proposed, in publicity, with a pending objection; its id."""
+    app_id = start(sessions, w, new_resource(sessions, w, "AI-301"))
+    with sessions() as s:
+        submit(s, w.provider_a, app_id, at(2025, 11, 3))
+        recommend(s, w.base.reviewer, app_id, at(2025, 11, 6))
+        assign_panel(s, w, app_id, at(2025, 11, 10))
+        score_all(s, w, app_id, at(2025, 11, 11))
+        report(s, w, app_id, PanelDecision.PROPOSE)
+        publicity.start_publicity(
+            session=s, actor=w.base.staff, now=PUBLICITY_AT, application_id=app_id
+        )
+        objection = publicity.raise_objection(
+            session=s,
+            actor=w.base.staff,
+            now=at(2025, 11, 14),
+            application_id=app_id,
+            raised_by="某人",
+            content="异议",
+        )
+        s.commit()
+        return objection.id
+
+
+def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
+    """The matrix world (see `test_matrix.py`), committed; what the requests point at."""
+    with sessions() as s:
+        w = build_api_world(s, store)
+    to_expert_review(sessions, w)  # A's first application, panel assigned, no scores yet
+    to_municipal_review(sessions, w, w.application_b)
+    objection_id = _in_publicity_with_objection(sessions, w)
+    to_library(sessions, w, start(sessions, w, new_resource(sessions, w, "AI-302")))
+    with sessions() as s:
+        patent = s.scalar(
+            select(EvidenceDocument.id).where(EvidenceDocument.resource_id == w.base.resource_id)
+        )
+        assert patent is not None and s.get(Objection, objection_id) is not None
+    return Ids(
+        application=w.application_a,
+        resource=w.base.resource_id,
+        evidence=patent,
+        organisation=w.base.organisation_id,
+        other_organisation=w.organisation_b,
+        objection=objection_id,
+        library_code="AI-302",
+        free_expert=w.expert_free.expert_id or 0,
+    )
