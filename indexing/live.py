@@ -63,6 +63,10 @@ class LiveIndex:
         self._queries = ThreadPoolExecutor(query_workers, thread_name_prefix="funeng-match")
         self._poller = Poller(self.apply_events)
         self._info: dict[str, Any] = {"snapshot": None, "origin": None, "events_applied": 0}
+        # Counted by writers, read by status(): iterating the documents while a writer
+        # changes them would fail.
+        self._counts: dict[str, int] = {}
+        self._rebuilding = threading.Lock()  # one rebuild at a time, background or not
 
     # Opening ---------------------------------------------------------------------------------
 
@@ -102,12 +106,17 @@ class LiveIndex:
         with self._writer:
             self._cursor = EventCursor.resume(state, gap_timeout=self._cursor.gap_timeout)
             self._matcher = loaded.matcher
+            self._counts = mf.counts_of(loaded.matcher)
             self._info.update(snapshot=loaded.name, origin="snapshot")
 
     def rebuild(
         self, *, progress: StageProgress | None = None, write_snapshot: bool = True
     ) -> None:
         """Build a complete new matcher from the library, replay what changed meanwhile, swap."""
+        with self._rebuilding:
+            self._rebuild_once(progress, write_snapshot)
+
+    def _rebuild_once(self, progress: StageProgress | None, write_snapshot: bool) -> None:
         with self._writer:
             if self._matcher is None:
                 # Nothing to apply events to yet: the build reads the library after this point.
@@ -116,26 +125,38 @@ class LiveIndex:
             start = self._cursor.state()
         try:
             matcher = build_matcher(self.source.entries(), parts=self.parts, progress=progress)
-            name = None
-            if write_snapshot and self.snapshots is not None:
-                if progress is not None:
-                    progress("save", 0, 1)
-                name = self.snapshots.write(
-                    matcher, cursor=start, factors=self.parts.factors, now=self.clock()
-                )
-                if progress is not None:
-                    progress("save", 1, 1)
-            with self._writer:
-                self._apply_pending()
-                changed = sorted(self._dirty or ())
-                if changed:
-                    views = self.source.entries(changed)
-                    replace_resources(matcher, changed, views, parts=self.parts)
-                self._matcher = matcher
-                self._info.update(snapshot=name, origin="build", built_at=self.clock())
+            name = self._write(matcher, start, progress) if write_snapshot else None
+            self._swap(matcher, name)
         finally:
             with self._writer:
                 self._dirty = None
+
+    def _write(
+        self, matcher: HybridMatcher, start: CursorState, progress: StageProgress | None
+    ) -> str | None:
+        """Snapshot a new matcher before it serves: it reflects the library from `start` on."""
+        if self.snapshots is None:
+            return None
+        if progress is not None:
+            progress("save", 0, 1)
+        name = self.snapshots.write(
+            matcher, cursor=start, factors=self.parts.factors, now=self.clock()
+        )
+        if progress is not None:
+            progress("save", 1, 1)
+        return name
+
+    def _swap(self, matcher: HybridMatcher, name: str | None) -> None:
+        """Replay what changed since the rebuild started, then serve the new matcher."""
+        with self._writer:
+            self._apply_pending()
+            changed = sorted(self._dirty or ())
+            if changed:
+                views = self.source.entries(changed)
+                replace_resources(matcher, changed, views, parts=self.parts)
+            self._matcher = matcher
+            self._counts = mf.counts_of(matcher)
+            self._info.update(snapshot=name, origin="build", built_at=self.clock())
 
     def rebuild_in_background(self) -> Future[None]:
         """Start a rebuild in a thread (or return the one running); searches go on meanwhile."""
@@ -227,6 +248,7 @@ class LiveIndex:
             # (removed, withdrawn) means its documents go.
             views = self.source.entries(codes)
             replace_resources(self._matcher, codes, views, parts=self.parts)
+            self._counts = mf.counts_of(self._matcher)
         if codes and self._dirty is not None:
             self._dirty.update(codes)
         self._cursor.commit(events)
@@ -251,8 +273,7 @@ class LiveIndex:
 
     def status(self) -> IndexStatus:
         """Readiness, corpus version, counts, last event applied, rebuilding."""
-        matcher, cursor = self._matcher, self._cursor
-        counts = mf.counts_of(matcher) if matcher is not None else {}
+        matcher, cursor, counts = self._matcher, self._cursor, self._counts
         rebuild = self._rebuild
         return IndexStatus(
             ready=matcher is not None,

@@ -151,6 +151,7 @@ def test_searches_during_updates_always_see_the_whole_resource(
         while not stop.is_set():
             try:
                 found = ids(live, VISION, k=4)
+                live.status()  # readiness probes run while the index changes
                 if "AI-001" not in found:
                     failures.append(found)
                 searches[0] += 1
