@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from api.auth import cookie_secure
 from api.deps import guard
 from api.errors import install_error_handlers
+from api.headers import SecurityHeadersMiddleware
 from api.library_browse import LibraryCache
 from api.observability import RequestIdMiddleware
 from api.permissions import PERMISSIONS, Access, missing_entries
@@ -152,7 +153,8 @@ def create_app(settings: Settings) -> FastAPI:
     if STATIC_DIR.is_dir():  # api/static/ arrives with the web pages
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _check_routes(app)
-    # Added innermost first: request ids wrap everything, then the body limit, then sessions.
+    # Added innermost first: request ids wrap everything, then security headers, the body
+    # limit, and sessions.
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),
@@ -166,5 +168,6 @@ def create_app(settings: Settings) -> FastAPI:
         max_upload_bytes=int(settings.server.max_upload_mb * 1024 * 1024),
         max_other_bytes=settings.server.max_json_kb * 1024,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 
 import pytest
 from fastapi import APIRouter, FastAPI
@@ -207,3 +208,54 @@ def test_streamed_oversized_body_is_refused_with_the_error_body(client: TestClie
     )
     assert response.status_code == 413
     assert error_types(response.json()) == ["request_too_large"]
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for response in (client.get("/health"), client.get("/nowhere"), client.get("/docs")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+def test_structured_logging_is_configured_once(capsys: pytest.CaptureFixture[str]) -> None:
+    from api.observability import configure_logging, request_id_var
+
+    loggers = [logging.getLogger(name) for name in ("funeng", "uvicorn.error")]
+    saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    try:
+        configure_logging(level="info")
+        configure_logging(level="info")
+        assert [len(lg.handlers) for lg in loggers] == [1, 1] and not loggers[0].propagate
+        token = request_id_var.set("req-5")
+        logging.getLogger("funeng.registry.x").info("hello %s", "世界", extra={"n": 1})
+        request_id_var.reset(token)
+    finally:
+        for lg, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            lg.handlers, lg.level, lg.propagate = handlers, level, propagate
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    record = json.loads(line)
+    assert (record["msg"], record["request_id"], record["n"]) == ("hello 世界", "req-5", 1)
+    assert record["logger"] == "funeng.registry.x" and record["level"] == "INFO"
+
+
+def test_funeng_serve_runs_one_uvicorn_worker(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from api.cli import app as cli
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setattr("api.observability.configure_logging", lambda **kw: seen.update(log=kw))
+    monkeypatch.setenv("FUNENG_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("FUNENG_SERVER__LOG_JSON", "false")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "9100"])
+    assert result.exit_code == 0, result.output
+    assert isinstance(seen["app"], FastAPI)
+    assert (seen["host"], seen["port"], seen["workers"]) == ("0.0.0.0", 9100, 1)
+    assert seen["access_log"] is False and seen["log_config"] is None
+    assert seen["log"] == {"level": "INFO", "json_lines": False}
+    assert os.environ["OMP_NUM_THREADS"] == "1"
