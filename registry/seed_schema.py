@@ -125,6 +125,12 @@ class Evidence(_Strict):
     expires_on: date | None = None
     issuer: str | None = None
 
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: object) -> object:
+        # YAML reads an all-digit certificate number (e.g. a CMA number) as an integer.
+        return str(value) if isinstance(value, int) else value
+
     @model_validator(mode="after")
     def _validity_needs_end(self) -> Evidence:
         needs_end = {

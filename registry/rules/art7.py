@@ -66,7 +66,7 @@ def _years_in_business(applicant: ApplicantFacts, submission: SubmissionFacts) -
             Finding(
                 "art7.years_waived",
                 "Art.7(1)",
-                f"{shortfall}；省工业和信息化厅已核实放宽业务年限要求，理由：{waiver.strip()}。",
+                f"{shortfall}；省工业和信息化厅已核实放宽业务年限要求，理由：{waiver.strip().rstrip('。')}。",
                 Severity.INFO,
                 loc=("submission", "years_waiver"),
             )
