@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Clock, Tokens
-from tests.api.flow import APPLICANT, Flow
+from tests.api.flow import APPLICANT, RESOURCE, Flow
 from tests.api.world import ApiWorld
 from tests.db.factories import at
 
@@ -46,6 +46,9 @@ def city_returns_then_recommends(flow: Flow, app_id: int) -> None:
     )
     returned = flow.call("GET", f"/provider/applications/{app_id}", APPLICANT)
     assert returned["status"] == "returned"
+    resource = f"/provider/resources/{returned['resource_id']}"
+    edited = RESOURCE | {"summary": "数字孪生：补充了实施说明"}
+    assert flow.call("PUT", resource, APPLICANT, json=edited)["summary"] == edited["summary"]
     flow.at(at(2025, 11, 6)).call(
         "POST",
         f"/provider/applications/{app_id}/resubmit",

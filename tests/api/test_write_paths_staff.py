@@ -106,6 +106,20 @@ def test_direct_entry_through_the_api(flow: Flow) -> None:
     )
     assert entry["status"] == "certified"
     assert flow.call("GET", "/library/resources/PF-9", None)["title"] == "产线数字孪生平台"
+    refused = flow.application(flow.resource("PF-10"), Route.DIRECT_ENTRY, direct_entry=PLATFORM)
+    flow.call(
+        "POST",
+        f"/provider/applications/{refused}/submit",
+        APPLICANT,
+        json={"commitment_signed": True},
+    )
+    rejected = flow.call(
+        "POST",
+        f"/province/applications/{refused}/rejection",
+        "staff",
+        json={"reason": "认定文件与平台名称不符"},
+    )
+    assert rejected["status"] == "rejected"
 
 
 def race(calls: list[Callable[[], int]]) -> list[int]:
