@@ -45,8 +45,12 @@ def live(tokenizer: Tokenizer) -> Iterator[LiveIndex]:
 # Hand-worked: the keyword sets below give cos(V1,V2) = 2/√6 ≈ 0.8165, cos(V1,V3) = 2/3,
 # cos(V2,V3) = 2/√6, cos(M1, V*) = 0. Needs: A ranks V1, V2, V3; B ranks M1, V2.
 # combine: V1 1, M1 1, V2 max(1/2, 1/2), V3 1/3 -> min-max normalised 1, 1, 0.25, 0.
-TEXTS = {"V1": "机器视觉缺陷检测注塑", "V2": "机器视觉缺陷检测", "V3": "机器视觉缺陷检测数字孪生",
-         "M1": "MES排程"}  # fmt: skip
+TEXTS = {
+    "V1": "机器视觉缺陷检测注塑",
+    "V2": "机器视觉缺陷检测",
+    "V3": "机器视觉缺陷检测数字孪生",
+    "M1": "MES排程",
+}
 GROUPS = {"V1": "p1", "V2": "p1", "V3": "p2", "M1": "p3"}
 RANKINGS = [["V1", "V2", "V3"], ["M1", "V2"]]
 
@@ -73,15 +77,17 @@ def test_event_selection_one_per_provider() -> None:
 
 def test_event_selection_same_provider_allowed_relevance_first() -> None:
     # λ=0.7, step 3: V2 0.7·0.25 − 0.3·0.8165 = −0.070 beats V3 0.7·0 − 0.3·0.6667 = −0.200.
-    chosen = select_for_event(RANKINGS, vectors(), GROUPS, k=5, lambda_=0.7,
-                              allow_same_provider=True)  # fmt: skip
+    chosen = select_for_event(
+        RANKINGS, vectors(), GROUPS, k=5, lambda_=0.7, allow_same_provider=True
+    )
     assert chosen == ["V1", "M1", "V2", "V3"]
 
 
 def test_event_selection_same_provider_allowed_diversity_first() -> None:
     # λ=0.3, step 3: V2 0.3·0.25 − 0.7·0.8165 = −0.4965 loses to V3 0 − 0.7·0.6667 = −0.4667.
-    chosen = select_for_event(RANKINGS, vectors(), GROUPS, k=5, lambda_=0.3,
-                              allow_same_provider=True)  # fmt: skip
+    chosen = select_for_event(
+        RANKINGS, vectors(), GROUPS, k=5, lambda_=0.3, allow_same_provider=True
+    )
     assert chosen == ["V1", "M1", "V3", "V2"]
 
 

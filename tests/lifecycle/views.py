@@ -9,8 +9,8 @@ from indexing.build import IndexParts
 from indexing.documents import DocumentFactors
 from indexing.live import LiveIndex
 from indexing.source import StaticSource
-from matcher.config import MatchConfig
 from matcher.confidence import ConfidenceConfig
+from matcher.config import MatchConfig
 from matcher.testing import KeywordEncoder
 from matcher.tokenizer import Tokenizer
 from registry.enums import LibraryStatus
@@ -25,20 +25,41 @@ def view(code: str, provider: int, title: str, summary: str) -> LibraryEntryView
     """A certified entry of provider `provider` with one case repeating its summary."""
     number = int("".join(ch for ch in code if ch.isdigit()))
     case = CaseView(
-        id=number * 10, title=f"{title}应用案例", client=f"某制造企业{number}",
-        client_city="东莞市", client_industry="C29", implementation=summary,
-        results="良率提升", feedback="满意", started_on=date(2024, 3, 1),
-        completed_on=date(2024, 9, 1), feedback_on=date(2025, 6, 1),
-    )  # fmt: skip
+        id=number * 10,
+        title=f"{title}应用案例",
+        client=f"某制造企业{number}",
+        client_city="东莞市",
+        client_industry="C29",
+        implementation=summary,
+        results="良率提升",
+        feedback="满意",
+        started_on=date(2024, 3, 1),
+        completed_on=date(2024, 9, 1),
+        feedback_on=date(2025, 6, 1),
+    )
     return LibraryEntryView(
-        resource_id=number, resource_code=code, title=title, directions=("人工智能应用",),
-        form="标准化产品", industries=("C29",), summary=summary, advantages="",
-        indicators="", scenarios="", keywords=(), provider_id=provider,
-        provider_name=f"赋能科技有限公司{provider}", provider_city="东莞市",
-        provider_type="企业", consortium_names=(), cases=(case,),
-        status=LibraryStatus.CERTIFIED, priority=False,
-        certified_at=datetime(2025, 11, 5, 2, tzinfo=UTC), certified_on=date(2025, 11, 5),
-    )  # fmt: skip
+        resource_id=number,
+        resource_code=code,
+        title=title,
+        directions=("人工智能应用",),
+        form="标准化产品",
+        industries=("C29",),
+        summary=summary,
+        advantages="",
+        indicators="",
+        scenarios="",
+        keywords=(),
+        provider_id=provider,
+        provider_name=f"赋能科技有限公司{provider}",
+        provider_city="东莞市",
+        provider_type="企业",
+        consortium_names=(),
+        cases=(case,),
+        status=LibraryStatus.CERTIFIED,
+        priority=False,
+        certified_at=datetime(2025, 11, 5, 2, tzinfo=UTC),
+        certified_on=date(2025, 11, 5),
+    )
 
 
 LIBRARY = (
@@ -53,9 +74,11 @@ LIBRARY = (
 def live_index(tokenizer: Tokenizer, views: tuple[LibraryEntryView, ...] = LIBRARY) -> LiveIndex:
     """A live index built from `views`, not polling."""
     parts = IndexParts(
-        encoder=KeywordEncoder(KEYWORDS), tokenizer=tokenizer, factors=DocumentFactors(),
+        encoder=KeywordEncoder(KEYWORDS),
+        tokenizer=tokenizer,
+        factors=DocumentFactors(),
         config=CONFIG,
-    )  # fmt: skip
+    )
     index = LiveIndex(source=StaticSource(views), parts=parts)
     assert index.open() == "built"
     return index

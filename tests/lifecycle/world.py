@@ -70,19 +70,118 @@ class World:
         if n not in self.providers:
             with self.sessions() as s:
                 org = organisations.register_organisation(
-                    session=s, actor=APPLICANT, now=CERTIFIED_AT,
-                    data=org_input(n, city=city, name=f"{city}赋能科技有限公司{n}",
-                                   uscc=uscc(n, DIVISIONS[city])),
-                    store=self.store, licence=upload("licence.pdf"),
-                )  # fmt: skip
-                actor = add_user(s, CERTIFIED_AT, f"provider-{n}", Role.PROVIDER,
-                                 organisation_id=org.id)  # fmt: skip
-                add_evidence(session=s, actor=actor, now=CERTIFIED_AT, store=self.store,
-                             organisation_id=org.id, resource_id=None, data=AUDIT,
-                             upload=upload("audit.pdf"))  # fmt: skip
+                    session=s,
+                    actor=APPLICANT,
+                    now=CERTIFIED_AT,
+                    data=org_input(
+                        n,
+                        city=city,
+                        name=f"{city}赋能科技有限公司{n}",
+                        uscc=uscc(n, DIVISIONS[city]),
+                    ),
+                    store=self.store,
+                    licence=upload("licence.pdf"),
+                )
+                actor = add_user(
+                    s, CERTIFIED_AT, f"provider-{n}", Role.PROVIDER, organisation_id=org.id
+                )
+                add_evidence(
+                    session=s,
+                    actor=actor,
+                    now=CERTIFIED_AT,
+                    store=self.store,
+                    organisation_id=org.id,
+                    resource_id=None,
+                    data=AUDIT,
+                    upload=upload("audit.pdf"),
+                )
                 s.commit()
             self.providers[n] = Provider(actor, org.id, city)
         return self.providers[n]
+
+    def submit(self, code: str, *, n: int, now: datetime = CERTIFIED_AT) -> int:
+        """Submit an Art.17 application for a new resource `code` of organisation `n` and leave
+        it open (submitted, not yet verified); returns the application id."""
+        p = self.provider(n)
+        with self.sessions() as s:
+            app_id = self._draft(
+                s,
+                p,
+                code,
+                now=now,
+                title="工业数字孪生平台",
+                summary="产线数字孪生仿真",
+                keywords=("数字孪生",),
+                directions=(Direction.RND,),
+            )
+            submissions.submit_application(
+                session=s, actor=p.actor, now=now, application_id=app_id, commitment_signed=True
+            )
+            s.commit()
+        return app_id
+
+    def draft(self, code: str, *, n: int, now: datetime) -> int:
+        """A draft Art.17 application for a new resource of organisation `n`; committed."""
+        p = self.provider(n)
+        with self.sessions() as s:
+            app_id = self._draft(
+                s,
+                p,
+                code,
+                now=now,
+                title="工业数字孪生平台",
+                summary="产线数字孪生仿真",
+                keywords=("数字孪生",),
+                directions=(Direction.RND,),
+            )
+            s.commit()
+        return app_id
+
+    def _draft(
+        self,
+        s: Session,
+        p: Provider,
+        code: str,
+        *,
+        now: datetime,
+        title: str,
+        summary: str,
+        keywords: tuple[str, ...],
+        directions: tuple[Direction, ...],
+    ) -> int:
+        res = resources.create_resource(
+            session=s,
+            actor=p.actor,
+            now=now,
+            organisation_id=p.organisation_id,
+            data=resource_input(
+                code=code, title=title, summary=summary, keywords=keywords, directions=directions
+            ),
+        )
+        for i in range(3):
+            resources.add_case(
+                session=s, actor=p.actor, now=now, resource_id=res.id, data=case_input(i + 1)
+            )
+        add_evidence(
+            session=s,
+            actor=p.actor,
+            now=now,
+            store=self.store,
+            organisation_id=p.organisation_id,
+            resource_id=res.id,
+            data=PATENT,
+            upload=upload("patent.pdf"),
+        )
+        app = submissions.start_application(
+            session=s,
+            actor=p.actor,
+            now=now,
+            resource_id=res.id,
+            batch_code="2025Q4",
+            route=Route.DIRECT_ENTRY,
+            direct_entry=PLATFORM,
+        )
+        return app.id
 
     def certify(
         self,
@@ -99,29 +198,25 @@ class World:
         """Certify resource `code` of organisation `n` by Art.17; returns the application id."""
         p = self.provider(n, city)
         with self.sessions() as s:
-            res = resources.create_resource(
-                session=s, actor=p.actor, now=now, organisation_id=p.organisation_id,
-                data=resource_input(code=code, title=title, summary=summary, keywords=keywords,
-                                    directions=directions),
-            )  # fmt: skip
-            for i in range(3):
-                resources.add_case(session=s, actor=p.actor, now=now, resource_id=res.id,
-                                   data=case_input(i + 1))  # fmt: skip
-            add_evidence(session=s, actor=p.actor, now=now, store=self.store,
-                         organisation_id=p.organisation_id, resource_id=res.id, data=PATENT,
-                         upload=upload("patent.pdf"))  # fmt: skip
-            app = submissions.start_application(
-                session=s, actor=p.actor, now=now, resource_id=res.id, batch_code="2025Q4",
-                route=Route.DIRECT_ENTRY, direct_entry=PLATFORM,
-            )  # fmt: skip
+            app_id = self._draft(
+                s,
+                p,
+                code,
+                now=now,
+                title=title,
+                summary=summary,
+                keywords=keywords,
+                directions=directions,
+            )
             submissions.submit_application(
-                session=s, actor=p.actor, now=now, application_id=app.id, commitment_signed=True
+                session=s, actor=p.actor, now=now, application_id=app_id, commitment_signed=True
             )
             s.commit()
-            publicity.verify_direct_entry(session=s, actor=self.staff, now=now,
-                                          application_id=app.id)  # fmt: skip
+            publicity.verify_direct_entry(
+                session=s, actor=self.staff, now=now, application_id=app_id
+            )
             s.commit()
-            return app.id
+            return app_id
 
 
 def build_world(sessions: sessionmaker[Session], store: FileStore) -> World:
@@ -132,9 +227,14 @@ def build_world(sessions: sessionmaker[Session], store: FileStore) -> World:
         organiser = add_user(s, at(2025, 10, 20), "organiser", Role.ORGANISER)
         other = add_user(s, at(2025, 10, 20), "organiser-2", Role.ORGANISER)
         batches.create_batch(
-            session=s, actor=staff, now=at(2025, 10, 20), code="2025Q4", title="2025年第四季度",
-            opens_on=date(2025, 10, 9), deadline_on=date(2025, 11, 28),
-        )  # fmt: skip
+            session=s,
+            actor=staff,
+            now=at(2025, 10, 20),
+            code="2025Q4",
+            title="2025年第四季度",
+            opens_on=date(2025, 10, 9),
+            deadline_on=date(2025, 11, 28),
+        )
         s.commit()
     return World(sessions, store, staff, gz, sz, dg, organiser, other)
 
