@@ -58,7 +58,7 @@ def _test_settings(database_url: str, var_dir: Path) -> Settings:
         environment="test",
         database_url=database_url,
         var_dir=var_dir,
-        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        secret_key=TEST_SECRET,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ REVIEWERS = frozenset({"reviewer_x", "reviewer_y"})
 EXPERTS = frozenset({"expert_assigned", "expert_unassigned"})
 
 # Who gets through, route by route (role gate of the table AND the registry's scope checks).
-EXPECTED: dict[str, frozenset[str]] = {
+EXPECTED: dict[str, AbstractSet[str]] = {
     "health": EVERYONE,
     "ready": EVERYONE,
     "library.list": EVERYONE,
@@ -139,6 +140,13 @@ class Ids:
 
 
 Spec = Callable[[Ids], dict[str, Any]]
+
+
+def no_body(ids: Ids) -> dict[str, Any]:
+    """The request of a route that takes no body."""
+    return {}
+
+
 RESOURCE = {
     "title": "矩阵测试资源",
     "directions": ["制造生产"],

@@ -62,7 +62,7 @@ def test_ready_is_503_when_the_database_is_unreachable(tmp_path: object) -> None
     settings = Settings(
         environment="test",
         database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
-        secret_key="x" * 40,  # type: ignore[arg-type]
+        secret_key="x" * 40,
     )
     with TestClient(create_app(settings), base_url=BASE_URL) as client:
         response = client.get("/ready")

@@ -27,7 +27,15 @@ from registry.db import Base, make_engine, session_factory
 from registry.enums import Role
 from registry.storage import FileStore
 from tests.api.conftest import BASE_URL, Shared, Tokens, _prepare
-from tests.api.matrix_spec import CALLERS, EXPECTED, REQUESTS, Ids, build_template, path_for
+from tests.api.matrix_spec import (
+    CALLERS,
+    EXPECTED,
+    REQUESTS,
+    Ids,
+    build_template,
+    no_body,
+    path_for,
+)
 from tests.db.factories import at
 
 
@@ -89,7 +97,7 @@ def run_matrix(shared: Shared, m: Matrix, names: set[str] | None = None) -> list
             client.cookies.clear()
             csrf = client.get("/api/v1/auth/csrf").json()["csrf_token"]
             for caller in sorted(CALLERS, key=lambda c: c in EXPECTED[name]):  # denials first
-                spec = dict(REQUESTS.get(name, lambda i: {})(m.ids))
+                spec = dict(REQUESTS.get(name, no_body)(m.ids))
                 head = m.headers.get(caller, {"X-CSRF-Token": csrf})
                 if caller == "anonymous" and "data" in spec:
                     spec["data"] = {**spec["data"], "csrf_token": csrf}

@@ -112,7 +112,7 @@ def test_paging_and_priority_order(
     [{"limit": 0}, {"limit": 201}, {"offset": -1}, {"sort": "random"}],
 )
 def test_bad_paging_is_a_validation_error(
-    client: TestClient, world: ApiWorld, params: dict[str, object]
+    client: TestClient, world: ApiWorld, params: dict[str, int | str]
 ) -> None:
     response = client.get("/api/v1/library/resources", params=params)
     assert response.status_code == 422

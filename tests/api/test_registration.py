@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +19,7 @@ from tests.api.conftest import BASE_URL, Tokens, error_types
 from tests.api.world import ApiWorld
 from tests.db.factories import uscc
 
-ORG = {
+ORG: dict[str, Any] = {
     "uscc": uscc(31),
     "name": "广州新申报科技有限公司",
     "org_type": "企业",
@@ -48,7 +49,7 @@ def register(
     org: dict[str, object] | None = None,
     licence: tuple[str, bytes, str] = LICENCE,
     **form: str,
-) -> object:
+) -> Any:
     return client.post(
         "/api/v1/provider/registrations",
         data={"data": json.dumps(org or ORG), **form},
@@ -61,8 +62,8 @@ def test_an_applicant_without_an_account_registers(
     client: TestClient, world: ApiWorld, sessions: sessionmaker[Session]
 ) -> None:
     response = register(client, csrf(client))
-    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.text
+    body = response.json()
     assert body["uscc"] == ORG["uscc"] and body["revenues"][1]["amount_cny"] == 25000000
     with sessions() as session:
         org = session.scalar(select(Organisation).where(Organisation.uscc == ORG["uscc"]))
@@ -79,7 +80,7 @@ def test_staff_may_register_for_an_applicant(
     client: TestClient, world: ApiWorld, as_user: Tokens
 ) -> None:
     response = register(client, as_user("staff"))
-    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.text
 
 
 @pytest.mark.parametrize(
@@ -94,33 +95,33 @@ def test_accounts_that_may_not_register(
     client: TestClient, world: ApiWorld, as_user: Tokens, username: str, status: int, code: str
 ) -> None:
     response = register(client, as_user(username))
-    assert response.status_code == status  # type: ignore[attr-defined]
-    assert error_types(response.json()) == [code]  # type: ignore[attr-defined]
+    assert response.status_code == status
+    assert error_types(response.json()) == [code]
 
 
 def test_a_wrong_credit_code_cites_article_8(client: TestClient, world: ApiWorld) -> None:
     bad = {**ORG, "uscc": ORG["uscc"][:-1] + ("0" if ORG["uscc"][-1] != "0" else "1")}
     response = register(client, csrf(client), bad)
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    (item,) = response.json()["detail"]  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    (item,) = response.json()["detail"]
     assert item["type"] == "art8.uscc_invalid"
     assert item["ctx"] == {"article": "Art.8", "article_zh": "第八条"}
     assert item["loc"] == ["uscc"]
 
 
 def test_an_organisation_registers_once(client: TestClient, world: ApiWorld) -> None:
-    assert register(client, csrf(client)).status_code == 201  # type: ignore[attr-defined]
+    assert register(client, csrf(client)).status_code == 201
     again = register(client, csrf(client))
-    assert again.status_code == 409  # type: ignore[attr-defined]
-    assert error_types(again.json()) == ["organisation_exists"]  # type: ignore[attr-defined]
+    assert again.status_code == 409
+    assert error_types(again.json()) == ["organisation_exists"]
 
 
 def test_malformed_organisation_json_points_into_the_field(
     client: TestClient, world: ApiWorld
 ) -> None:
     response = register(client, csrf(client), {**ORG, "employees": "many", "extra": 1})
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    locs = [item["loc"] for item in response.json()["detail"]]  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    locs = [item["loc"] for item in response.json()["detail"]]
     assert ["body", "data", "employees"] in locs and ["body", "data", "extra"] in locs
     broken = client.post(
         "/api/v1/provider/registrations",
@@ -134,16 +135,16 @@ def test_malformed_organisation_json_points_into_the_field(
 
 def test_the_licence_checksum_is_checked(client: TestClient, world: ApiWorld) -> None:
     wrong = register(client, csrf(client), licence_sha256="0" * 64)
-    assert wrong.status_code == 422  # type: ignore[attr-defined]
-    assert error_types(wrong.json()) == ["checksum_mismatch"]  # type: ignore[attr-defined]
+    assert wrong.status_code == 422
+    assert error_types(wrong.json()) == ["checksum_mismatch"]
     right = register(client, csrf(client), licence_sha256=hashlib.sha256(LICENCE[1]).hexdigest())
-    assert right.status_code == 201  # type: ignore[attr-defined]
+    assert right.status_code == 201
 
 
 def test_an_empty_licence_is_refused(client: TestClient, world: ApiWorld) -> None:
     response = register(client, csrf(client), licence=("empty.pdf", b"", "application/pdf"))
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert error_types(response.json()) == ["empty_file"]  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert error_types(response.json()) == ["empty_file"]
 
 
 def test_uploads_over_the_limit_are_413(settings: Settings, world: ApiWorld) -> None:
@@ -153,9 +154,9 @@ def test_uploads_over_the_limit_are_413(settings: Settings, world: ApiWorld) -> 
     with TestClient(create_app(small), base_url=BASE_URL) as client:
         big_file = ("big.pdf", b"x" * 20_000, "application/pdf")  # over 10 KB, under the body cap
         response = register(client, csrf(client), licence=big_file)
-        assert response.status_code == 413  # type: ignore[attr-defined]
-        assert error_types(response.json()) == ["file_too_large"]  # type: ignore[attr-defined]
+        assert response.status_code == 413
+        assert error_types(response.json()) == ["file_too_large"]
         huge_body = ("huge.pdf", b"x" * 400_000, "application/pdf")  # over the body cap
         response = register(client, csrf(client), licence=huge_body)
-        assert response.status_code == 413  # type: ignore[attr-defined]
-        assert error_types(response.json()) == ["request_too_large"]  # type: ignore[attr-defined]
+        assert response.status_code == 413
+        assert error_types(response.json()) == ["request_too_large"]
