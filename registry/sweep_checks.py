@@ -55,7 +55,12 @@ def missing_annual_reports(session: Session, now: datetime) -> list[Condition]:
         .where(LibraryEntry.status.in_(VISIBLE))
         .order_by(Resource.code)
     ).all()
-    filed = set(session.execute(select(AnnualReport.library_entry_id, AnnualReport.year)).tuples())
+    filed = {
+        (entry_id, year)
+        for entry_id, year in session.execute(
+            select(AnnualReport.library_entry_id, AnnualReport.year)
+        )
+    }
     conditions = []
     for entry, resource, org in rows:
         first = entry.certified_at.astimezone(SHANGHAI).year

@@ -39,7 +39,13 @@ PLATFORM = DirectEntryInput(
     certified_on=date(2024, 6, 1),
     valid_until=date(2027, 5, 31),
 )
-DIVISIONS = {"东莞市": "441900", "广州市": "440100", "深圳市": "440300", "佛山市": "440600"}
+DIVISIONS = {
+    "东莞市": "441900",
+    "广州市": "440100",
+    "深圳市": "440300",
+    "佛山市": "440600",
+    "省外": "320100",
+}
 
 
 @dataclass
@@ -78,6 +84,7 @@ class World:
                         city=city,
                         name=f"{city}赋能科技有限公司{n}",
                         uscc=uscc(n, DIVISIONS[city]),
+                        province="广东省" if city != "省外" else "江苏省",
                     ),
                     store=self.store,
                     licence=upload("licence.pdf"),
