@@ -66,6 +66,7 @@ class LiveIndex:
         # Counted by writers, read by status(): iterating the documents while a writer
         # changes them would fail.
         self._counts: dict[str, int] = {}
+        self._position = (0, 0)  # (corpus version, low-water mark), likewise
         self._rebuilding = threading.Lock()  # one rebuild at a time, background or not
 
     # Opening ---------------------------------------------------------------------------------
@@ -107,6 +108,7 @@ class LiveIndex:
             self._cursor = EventCursor.resume(state, gap_timeout=self._cursor.gap_timeout)
             self._matcher = loaded.matcher
             self._counts = mf.counts_of(loaded.matcher)
+            self._position = (state.version, state.low_water)
             self._info.update(snapshot=loaded.name, origin="snapshot")
 
     def rebuild(
@@ -121,6 +123,7 @@ class LiveIndex:
             if self._matcher is None:
                 # Nothing to apply events to yet: the build reads the library after this point.
                 self._cursor.commit(self._cursor.pending(self.source))
+                self._position = (self._cursor.version, self._cursor.low_water)
             self._dirty = set()
             start = self._cursor.state()
         try:
@@ -252,6 +255,7 @@ class LiveIndex:
         if codes and self._dirty is not None:
             self._dirty.update(codes)
         self._cursor.commit(events)
+        self._position = (self._cursor.version, self._cursor.low_water)
         if events:
             self._info["events_applied"] += len(events)
             self._info.update(last_event_id=events[-1].id, last_applied_at=self.clock())
@@ -273,13 +277,13 @@ class LiveIndex:
 
     def status(self) -> IndexStatus:
         """Readiness, corpus version, counts, last event applied, rebuilding."""
-        matcher, cursor, counts = self._matcher, self._cursor, self._counts
+        matcher, counts, (version, low_water) = self._matcher, self._counts, self._position
         rebuild = self._rebuild
         return IndexStatus(
             ready=matcher is not None,
             rebuilding=self._dirty is not None or (rebuild is not None and not rebuild.done()),
-            corpus_version=cursor.version,
-            low_water=cursor.low_water,
+            corpus_version=version,
+            low_water=low_water,
             last_event_id=self._info.get("last_event_id"),
             last_applied_at=self._info.get("last_applied_at"),
             events_applied=int(self._info["events_applied"]),
