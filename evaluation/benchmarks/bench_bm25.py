@@ -165,6 +165,11 @@ def bench_hybrid(
     for name, fn in cases_to_time.items():
         result[name] = percentiles([timed(partial(fn, n))[1] for n in needs])
     vector = encoder.encode_queries([needs[0]])[0]
+    # The matcher's own share: the same matches with the near-free fake query encoder.
+    matcher.encoder = fake
+    result["match_with_fake_query_encoder"] = percentiles(
+        [timed(partial(matcher.match, n, k=10))[1] for n in needs]
+    )
     result["dense_search_100"] = percentiles(
         [timed(lambda: matcher.dense.search(vector, 100))[1] for _ in needs]
     )
