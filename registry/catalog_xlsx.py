@@ -44,7 +44,7 @@ def row_values(row: CatalogRow) -> list[object]:
     return [
         row.number, row.resource_code, row.title, row.provider, row.city, row.form,
         "、".join(row.directions), industry_labels(row.industries), row.summary,
-        row.contact or "", row.listed_on.isoformat(), row.remarks,
+        row.contact, row.listed_on.isoformat(), row.remarks or None,
     ]  # fmt: skip
 
 
