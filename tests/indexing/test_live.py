@@ -241,3 +241,18 @@ def test_events_during_the_first_build_are_applied(source: StaticSource, parts: 
     future.result(timeout=60)
     assert "AI-010" in ids(live, "品牌定位")
     live.close()
+
+
+def test_a_saved_snapshot_resumes_exactly(
+    live: LiveIndex, source: StaticSource, parts: IndexParts, tmp_path: Path
+) -> None:
+    live.open()
+    source.put(entry("AI-012", "视觉分拣工作站", "机器视觉分拣"), K.CERTIFIED)
+    live.apply_events()
+    name = live.save_snapshot()
+    other = LiveIndex(source=source, parts=parts, snapshots=SnapshotStore(tmp_path / "index"))
+    assert other.open() == "snapshot"
+    status = other.status()
+    assert (status.snapshot, status.events_applied, status.corpus_version) == (name, 0, 1)
+    assert other.matcher.corpus.docs == live.matcher.corpus.docs
+    other.close()
