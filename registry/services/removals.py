@@ -83,11 +83,8 @@ def remove_organisation(
                        loc=("organisation", organisation_id))  # fmt: skip
     entries, applications = _entries(session, org.id, ground), _open_applications(session, org.id)
     today = now.astimezone(SHANGHAI).date()
-    if (
-        not entries
-        and not applications
-        and ban_in_force(session=session, organisation_id=org.id, on=today)
-    ):
+    if not (entries or applications) and ban_in_force(session=session, organisation_id=org.id,
+                                                      on=today):  # fmt: skip
         raise Conflict(f"{org.name} 已无在库资源和在办申报，且处于禁止申报期内",
                        code="already_removed", article=article)  # fmt: skip
     note = f"{GROUND_LABELS[ground]}（{article_zh(article)}）：{reason.strip()}"
@@ -102,14 +99,26 @@ def remove_organisation(
         voided_application_ids=[a.id for a in applications], ban_id=ban.id, decided_at=now,
         decided_by_user_id=signed_in(actor),
     )  # fmt: skip
+    return _recorded(session, actor, now, org, removal, ban)
+
+
+def _recorded(
+    session: Session, actor: Actor, now: datetime, org: Organisation, removal: Removal, ban: Ban
+) -> RemovalResult:
+    """Store the removal, refer false material to the credit authority, audit it all."""
     session.add(removal)
     session.flush()
     referral = None
-    if ground is RemovalGround.FALSE_MATERIAL:
+    if removal.ground is RemovalGround.FALSE_MATERIAL:
         referral = _refer(session, org, removal, ban, now)
-    after = {"ground": ground.value, "article": article, "removed": removal.removed_codes,
-             "voided": removal.voided_application_ids, "ban_ends_on": ban.ends_on.isoformat(),
-             "credit_referral": referral is not None}  # fmt: skip
+    after = {
+        "ground": removal.ground.value,
+        "article": removal.article,
+        "removed": removal.removed_codes,
+        "voided": removal.voided_application_ids,
+        "ban_ends_on": ban.ends_on.isoformat(),
+        "credit_referral": referral is not None,
+    }
     record(session, actor=actor, now=now, action="organisation.remove",
            object_type="organisation", object_id=org.id, after=after)  # fmt: skip
     return RemovalResult(removal, tuple(removal.removed_codes),
