@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
@@ -93,8 +93,6 @@ def _cover(sheet: Worksheet, catalog: Catalog) -> None:
         sheet.cell(row=total_row, column=col, value=value).font = Font(bold=True)
     for letter, width in (("A", 24), ("B", 12), ("C", 14)):
         sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=2, max_row=5):
-        row[0].alignment = Alignment(wrap_text=False)
 
 
 def set_public_contact(

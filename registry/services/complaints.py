@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registry.actor import Actor, require_role, signed_in
@@ -243,5 +243,5 @@ def complaints_list(*, session: Session, actor: Actor, open_only: bool = False) 
     if actor.role is Role.MUNICIPAL_REVIEWER:
         query = query.where(Complaint.assignee_user_id == actor.user_id)
     if open_only:
-        query = query.where(or_(*(Complaint.status == s for s in OPEN)))
+        query = query.where(Complaint.status.in_(OPEN))
     return list(session.scalars(query.order_by(Complaint.id.desc())))

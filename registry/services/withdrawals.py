@@ -23,6 +23,7 @@ from registry.services.library_admin import (
     close_open_items,
     entry_by_code,
     move_status,
+    notify_entry,
 )
 from registry.workflow import EntryEvent
 
@@ -115,6 +116,8 @@ def refuse_withdrawal(
     move_status(session, request, W.REFUSED, allowed=(W.FORWARDED,), labels=LABELS,
                 article=ARTICLE, decided_at=now, decided_by_user_id=signed_in(actor),
                 decision_note=note.strip())  # fmt: skip
+    notify_entry(session=session, entry=request.entry, now=now,
+                 text=f"的退出资源库申请未获同意。说明：{note.strip()}")  # fmt: skip
     _audit(session, actor, now, request, "refuse")
     return request
 
