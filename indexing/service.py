@@ -21,6 +21,7 @@ from indexing.build import IndexParts, StageProgress
 from indexing.documents import DocumentFactors
 from indexing.embed_cache import EmbeddingCache
 from indexing.live import LiveIndex, utc_now
+from indexing.query_cache import QueryVectorCache
 from indexing.snapshot import SnapshotStore
 from indexing.source import DatabaseSource, LibrarySource
 from matcher.config import MatchConfig
@@ -43,6 +44,7 @@ class IndexOptions:
     warned_factor: float = 0.5
     priority_boost: float = 1.2
     query_workers: int = 1  # concurrent query encodings of match_async
+    query_cache_size: int = 1024  # query vectors remembered (a need asked again: no encoding)
     gap_timeout: float = 30.0
     keep_snapshots: int = 2
 
@@ -72,10 +74,10 @@ def make_parts(
     tokenizer: Tokenizer | None = None,
     config: MatchConfig | None = None,
 ) -> IndexParts:
-    """Encoder, tokenizer, factors and the embedding cache under the index folder."""
+    """Encoder (remembering query vectors), tokenizer, factors and the embedding cache."""
     options.index_dir.mkdir(parents=True, exist_ok=True)
     return IndexParts(
-        encoder=encoder or open_encoder(options),
+        encoder=QueryVectorCache(encoder or open_encoder(options), size=options.query_cache_size),
         tokenizer=tokenizer or default_tokenizer(),
         factors=options.factors,
         config=config,
