@@ -91,6 +91,10 @@ class LiveIndex:
         self.rebuild(progress=progress)
         return "built"
 
+    def open_in_background(self, *, progress: StageProgress | None = None) -> Future[str]:
+        """`open` in the rebuild thread: a server starts at once and is ready when it is done."""
+        return self._rebuilder.submit(self.open, progress=progress)
+
     def load_snapshot(self) -> None:
         """Serve the store's current snapshot; events after it are applied by `apply_events`."""
         if self.snapshots is None:

@@ -256,3 +256,9 @@ def test_a_saved_snapshot_resumes_exactly(
     assert (status.snapshot, status.events_applied, status.corpus_version) == (name, 0, 1)
     assert other.matcher.corpus.docs == live.matcher.corpus.docs
     other.close()
+
+
+def test_open_in_background(live: LiveIndex) -> None:
+    future = live.open_in_background()
+    assert future.result(timeout=60) == "built"
+    assert live.status().ready and ids(live, "MES 排程") == ["MF-002"]
