@@ -21,6 +21,7 @@ from api.auth import cookie_secure
 from api.deps import guard
 from api.errors import install_error_handlers
 from api.headers import SecurityHeadersMiddleware
+from api.index_runtime import start_index, stop_index
 from api.library_browse import LibraryCache
 from api.observability import RequestIdMiddleware
 from api.permissions import PERMISSIONS, Access, missing_entries
@@ -30,6 +31,7 @@ from api.routes import (
     city,
     expert,
     health,
+    match,
     provider,
     provider_applications,
     province_admin,
@@ -50,8 +52,7 @@ ROUTERS = (
     auth.router,
     auth.pages,
     public.router,
-    # The ranked need search (POST /api/v1/match, `api/routes/match.py`) is included here with
-    # the search index; the index reports its readiness via `api.readiness.set_index_probe`.
+    match.router,  # the ranked need search on the live index (`api.index_runtime`)
     provider.router,
     provider_applications.router,
     provider_applications.notifications_router,
@@ -93,16 +94,19 @@ def _warn_if_not_migrated(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Open the database engine (nothing is created or migrated) and cap the thread pool."""
+    """Open the database engine (nothing is created or migrated), cap the thread pool, and open
+    the live search index in the background (its probe joins `/ready`)."""
     settings: Settings = app.state.settings
     _prepare_sqlite_dir(settings.database_url)
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.server.threads
     _warn_if_not_migrated(app)
+    start_index(app)
     try:
         yield
     finally:
+        stop_index(app)
         app.state.engine.dispose()
 
 
@@ -144,6 +148,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.permissions = _permission_table([dict(p.permissions) for p in pages])
     app.state.index_probe = None
+    app.state.index_factory = None  # tests: `api.index_runtime.set_index_factory`
+    app.state.index_runtime = None
     app.state.library_cache = LibraryCache()
     app.state.file_store = FileStore(settings.var_dir / "files")
     app.state.templates = make_templates()

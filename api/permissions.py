@@ -52,6 +52,7 @@ PERMISSIONS: Mapping[str, Access] = {
     "ready": PUBLIC,
     "library.list": PUBLIC,
     "library.detail": PUBLIC,
+    "match": PUBLIC,
     "batches.list": PUBLIC,
     "publicity.list": PUBLIC,
     # authentication
