@@ -148,6 +148,16 @@ def config_dict(config: EvalConfig) -> dict[str, Any]:
     }
 
 
+def differences(before: MatchConfig, after: MatchConfig) -> dict[str, tuple[Any, Any]]:
+    """Fields that differ (`confidence.x` for thresholds): name -> (before, after)."""
+    flat = []
+    for match in (before, after):
+        data = dataclasses.asdict(match)
+        confidence = data.pop("confidence")
+        flat.append(data | {f"confidence.{k}": v for k, v in confidence.items()})
+    return {k: (flat[0][k], flat[1][k]) for k in flat[0] if flat[0][k] != flat[1][k]}
+
+
 def _as_dict(confidence: ConfidenceConfig) -> dict[str, Any]:
     return {f: getattr(confidence, f) for f in sorted(_CONFIDENCE_FIELDS)}
 

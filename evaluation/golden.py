@@ -21,6 +21,7 @@ from indexing.query import make_filters
 from matcher.types import Filters
 from registry.reference import OUTSIDE_GUANGDONG, is_guangdong_city
 
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"  # the project's golden set
 QUERIES_FILE = "queries.jsonl"
 QRELS_FILE = "qrels.tsv"
 FILTER_NAMES = ("direction", "form", "industry", "city", "provider_type")

@@ -1,0 +1,1 @@
+"""Reports of the harness: markdown and self-contained HTML with matplotlib plots."""
