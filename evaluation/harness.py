@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from evaluation.configuration import EvalConfig
+from evaluation.constraints import restrict_to_filters
 from evaluation.golden import GoldenSet
 from evaluation.index import IndexPool
 from evaluation.metrics import PRIMARY_METRIC
-from evaluation.runner import RUN_DEPTH, Progress, run_config
+from evaluation.runner import RUN_DEPTH, Progress, RunResult, run_config
 from evaluation.scoring import RunEvaluation, evaluate_run
 from evaluation.split import select
 
@@ -31,8 +32,8 @@ class Harness:
     progress: ProgressFactory | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # configuration -> run time
 
-    def evaluate(self, config: EvalConfig, golden: GoldenSet) -> RunEvaluation:
-        """Run `config` over every need of `golden` and score it."""
+    def run(self, config: EvalConfig, golden: GoldenSet) -> RunResult:
+        """Run `config` over every need of `golden` (its judgments are not read)."""
         matcher = self.pool.matcher(config)
         callback = (
             None if self.progress is None else self.progress(config.name, len(golden.queries))
@@ -42,7 +43,12 @@ class Harness:
             matcher=matcher, golden=golden, config=config, depth=self.depth, progress=callback
         )
         self.seconds[config.name] = time.perf_counter() - started
-        return evaluate_run(golden, run)
+        return run
+
+    def evaluate(self, config: EvalConfig, golden: GoldenSet) -> RunEvaluation:
+        """Run `config` over every need of `golden` and score it."""
+        run = self.run(config, golden)
+        return evaluate_run(restrict_to_filters(golden, self.pool.matcher(config)), run)
 
     def titles(self) -> dict[str, str]:
         """Resource code -> title, for reports."""

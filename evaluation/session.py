@@ -15,9 +15,11 @@ from pathlib import Path
 from evaluation.compare import Comparison, compare_runs
 from evaluation.configuration import CONFIG_DIR, EvalConfig, load_config, write_config
 from evaluation.errors import ConfigInvalid, EvaluationError
-from evaluation.golden import GoldenSet
+from evaluation.golden import GoldenQuery, GoldenSet
 from evaluation.harness import Harness, ProgressFactory
 from evaluation.index import IndexPool, library_views, sentence_encoder_factory
+from evaluation.judgments_file import judged_pairs, read_judgments
+from evaluation.pooling import build_pools, write_sheet
 from evaluation.report.build import Context, evaluation_blocks, summary_json, sweep_blocks
 from evaluation.report.writer import write_report
 from evaluation.scoring import RunEvaluation
@@ -173,3 +175,21 @@ def _index_notes(harness: Harness) -> list[str]:
         f"{key}（{seconds:.1f} 秒）" for key, seconds in harness.pool.build_seconds.items()
     )
     return [f"资源库：{len(harness.pool.views)} 项资源；索引：{built or '无'}"]
+
+
+def pool_sheet(
+    *,
+    harness: Harness,
+    queries: Sequence[GoldenQuery],
+    configs: Sequence[EvalConfig],
+    depth: int,
+    judgments: Path | None,
+    out: Path,
+) -> tuple[int, int]:
+    """Write a judging sheet of the systems' pools; returns (needs with work, rows)."""
+    judged = judged_pairs(read_judgments(judgments)) if judgments and judgments.is_file() else {}
+    pools = build_pools(
+        queries=queries, configs=configs, run=harness.run, depth=depth, judged=judged
+    )
+    rows = write_sheet(out, pools, queries, harness.titles())
+    return sum(1 for codes in pools.values() if codes), rows

@@ -220,3 +220,71 @@ def sweep_command(
         typer.echo(f"报告：{folder / 'report.html'}")
     if write_default:
         typer.echo(f"已写入 {DEFAULT_CONFIG_PATH}")
+
+
+@app.command("pool")
+def pool(
+    systems: Annotated[
+        list[str] | None, typer.Argument(help="参与汇集的配置（默认 bm25 dense default）")
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=50, help="每个系统取前几名")] = 20,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="评判表（默认 var/pools/<时间>-pool.tsv）")
+    ] = None,
+    golden: GoldenOption = None,
+    database_url: DatabaseOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Write a judging sheet: each need's pooled resources, shuffled, judged pairs left out."""
+    from evaluation.errors import EvaluationError
+    from evaluation.golden import GOLDEN_DIR, QUERIES_FILE, read_queries
+    from evaluation.session import pool_sheet, resolve_config
+
+    folder = golden or GOLDEN_DIR
+    target = out or Settings().var_dir / "pools" / f"{datetime.now():%Y%m%d-%H%M%S}-pool.tsv"
+    try:
+        configs = [resolve_config(ref) for ref in systems or ["bm25", "dense", "default"]]
+        needs, rows = pool_sheet(
+            harness=_harness(database_url, model), queries=read_queries(folder / QUERIES_FILE),
+            configs=configs, depth=depth, judgments=folder / "judgments.tsv", out=target,
+        )  # fmt: skip
+    except EvaluationError as error:
+        raise _fail(error) from error
+    typer.echo(f"评判表：{target}（{needs} 条需求待评，共 {rows} 行；已评判的组合未列入）")
+
+
+@app.command("qrels")
+def qrels(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="输出（默认 黄金集目录/qrels.tsv）")
+    ] = None,
+    from_db: Annotated[
+        bool, typer.Option("--from-db", help="从数据库中的评判导出（否则读 judgments.tsv）")
+    ] = False,
+    policy: Annotated[
+        str, typer.Option("--policy", help="多人评判的合并：median 或 latest")
+    ] = "median",
+    golden: GoldenOption = None,
+) -> None:
+    """Export qrels.tsv from judgments.tsv (the latest line of a pair wins) or the database."""
+    from evaluation.errors import EvaluationError
+    from evaluation.golden import GOLDEN_DIR, write_qrels
+    from evaluation.judgments_file import latest_qrels, read_judgments
+    from registry.errors import RegistryError
+
+    folder = golden or GOLDEN_DIR
+    target = out or folder / "qrels.tsv"
+    try:
+        if from_db:
+            from registry.db import make_engine, session_factory
+            from registry.services.judgments import export_qrels
+
+            with session_factory(make_engine(Settings().database_url))() as session:
+                exported = export_qrels(session=session, policy=policy)
+        else:
+            exported = latest_qrels(read_judgments(folder / "judgments.tsv"))
+    except (EvaluationError, RegistryError) as error:
+        raise _fail(error) from error
+    write_qrels(target, exported)
+    pairs = sum(len(j) for j in exported.values())
+    typer.echo(f"已写入 {target}：{len(exported)} 条需求，{pairs} 个评判")

@@ -77,7 +77,7 @@ def test_unjudged_results_in_the_top_ten_are_counted(golden: GoldenSet) -> None:
 def test_ranking_metrics_average_answerable_needs_only(harness: Harness, golden: GoldenSet) -> None:
     evaluation = harness.evaluate(EvalConfig(name="hybrid"), golden)
     assert set(evaluation.per_query["ndcg@10"]) == set(answerable_qrels(golden))
-    again = per_query(answerable_qrels(golden), evaluation.run.lists())
+    again = per_query(answerable_qrels(evaluation.golden), evaluation.run.lists())
     assert evaluation.per_query == again
     assert set(evaluation.run.results) == set(golden.query_ids())
 
@@ -123,3 +123,16 @@ def test_the_index_is_built_once_per_model_and_dictionary(
     assert harness.pool.matcher(load_config(CONFIG_DIR / "bm25.yaml")) is first
     other = harness.pool.matcher(EvalConfig(name="b", model="another-fake"))
     assert other is not first
+
+
+def test_constrained_needs_are_scored_on_what_their_filters_allow(
+    harness: Harness, golden: GoldenSet
+) -> None:
+    """U07 (city 深圳): AI-001 fits but is in 东莞; the run cannot return it, so it is not
+    counted. U22 (深圳): both judged resources pass or fail by city alike."""
+    evaluation = harness.evaluate(EvalConfig(name="hybrid"), golden)
+    assert golden.qrels["U07"] == {"AI-002": 2, "AI-001": 3}
+    assert evaluation.golden.qrels["U07"] == {"AI-002": 2}
+    assert evaluation.golden.qrels["U22"] == {"MF-003": 3}  # MF-004 is in 广州
+    assert evaluation.golden.qrels["U01"] == golden.qrels["U01"]  # no filters: untouched
+    assert evaluation.per_query["recall@10"]["U07"] == 1.0
