@@ -11,11 +11,18 @@ from sqlalchemy.orm import Session
 
 from registry.actor import Actor
 from registry.enums import LibraryEventKind, LibraryStatus, Role
-from registry.library import record_event
 from registry.models.library import LibraryEntry, LibraryEventRecord
+from registry.models.monitoring import WarningReason
 from registry.models.resources import Resource
 from registry.seed_schema import Route
-from registry.services import organisations, publicity, resources, submissions
+from registry.services import (
+    organisations,
+    publicity,
+    resources,
+    submissions,
+    warnings,
+    withdrawals,
+)
 from registry.services.evidence import add_evidence
 from registry.storage import FileStore
 from tests.db.factories import (
@@ -46,8 +53,9 @@ def certify(
     keywords: tuple[str, ...],
     city_division: str = "441900",
     city: str = "东莞市",
-) -> None:
-    """Register organisation `n` and its resource `code`, and certify it by Art.17; committed."""
+) -> Actor:
+    """Register organisation `n` and its resource `code`, certify it by Art.17 (committed);
+    returns the provider's actor."""
     org = organisations.register_organisation(
         session=session,
         actor=APPLICANT,
@@ -98,27 +106,53 @@ def certify(
     session.commit()
     publicity.verify_direct_entry(session=session, actor=staff, now=NOW, application_id=app.id)
     session.commit()
+    return provider
 
 
-def set_state(
-    session: Session, code: str, status: LibraryStatus, kind: LibraryEventKind, now: datetime
+def warn(session: Session, staff: Actor, code: str, now: datetime) -> int:
+    """Warn an entry (Art.19(1)) through the service; committed; the warning's id."""
+    warning = warnings.warn_entry(
+        session=session,
+        actor=staff,
+        now=now,
+        resource_code=code,
+        reasons=[WarningReason.POOR_FEEDBACK],
+        detail="多家用户反馈交付质量下降",
+    )
+    session.commit()
+    return warning.id
+
+
+def remove_after_warning(session: Session, staff: Actor, warning_id: int, now: datetime) -> None:
+    """Art.19(1): no rectification by the deadline, the entry leaves the library; committed."""
+    warnings.remove_after_warning(
+        session=session, actor=staff, now=now, warning_id=warning_id, note="逾期未整改，移出资源库"
+    )
+    session.commit()
+
+
+def withdraw(
+    session: Session, *, provider: Actor, reviewer: Actor, staff: Actor, code: str, now: datetime
 ) -> None:
-    """Change an entry's library state and append its outbox event in one transaction.
-
-    Stands in for the staff services of warnings, removals and withdrawals (issue 7), which
-    do exactly this through `registry.library.record_event`.
-    """
-    entry = session.scalar(select(LibraryEntry).join(Resource).where(Resource.code == code))
-    assert entry is not None
-    entry.status, entry.updated_at = status, now
-    record_event(session, resource_code=code, kind=kind, now=now)
+    """Art.19(3): the provider asks, its city forwards, the province approves; committed."""
+    request = withdrawals.request_withdrawal(
+        session=session, actor=provider, now=now, resource_code=code, reason="产品线调整"
+    )
+    session.commit()
+    withdrawals.forward_withdrawal(
+        session=session, actor=reviewer, now=now, request_id=request.id, opinion="同意"
+    )
+    session.commit()
+    withdrawals.approve_withdrawal(
+        session=session, actor=staff, now=now, request_id=request.id, note="同意退出"
+    )
     session.commit()
 
 
 def set_state_elsewhere(
     engine: Engine, code: str, status: LibraryStatus, kind: LibraryEventKind, now: datetime
 ) -> None:
-    """The same change written with plain SQL, as another process would: no listener hears it."""
+    """A state change written with plain SQL, as another process would: no listener hears it."""
     with engine.begin() as conn:
         resource_id = conn.scalar(select(Resource.id).where(Resource.code == code))
         conn.execute(

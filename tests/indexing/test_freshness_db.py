@@ -17,12 +17,20 @@ from indexing.build import IndexParts
 from indexing.live import LiveIndex
 from indexing.snapshot import SnapshotStore
 from indexing.source import DatabaseSource
+from registry.actor import Actor
 from registry.enums import LibraryEventKind as K
 from registry.enums import LibraryStatus as S
+from registry.enums import Role
 from registry.services import batches, library_admin
 from registry.storage import FileStore
-from tests.db.factories import add_staff, at
-from tests.indexing.registry_world import certify, set_state, set_state_elsewhere
+from tests.db.factories import add_staff, add_user, at
+from tests.indexing.registry_world import (
+    certify,
+    remove_after_warning,
+    set_state_elsewhere,
+    warn,
+    withdraw,
+)
 
 pytestmark = pytest.mark.postgres
 DEADLINE_SECONDS = 2.0
@@ -40,12 +48,17 @@ def within_deadline(condition: Callable[[], bool]) -> float:
 
 
 class Library:
-    """Staff and a batch, ready to certify resources; counts organisations."""
+    """Staff, a Dongguan reviewer and a batch, ready to certify resources of Dongguan
+    enterprises; remembers each resource's provider."""
 
     def __init__(self, sessions: sessionmaker[Session], store: FileStore) -> None:
-        self.sessions, self.store, self.n = sessions, store, 0
+        self.sessions, self.store = sessions, store
+        self.providers: dict[str, Actor] = {}
         with sessions() as s:
             self.staff, *_ = add_staff(s, at(2025, 10, 20))
+            self.reviewer = add_user(
+                s, at(2025, 10, 20), "dg-reviewer", Role.MUNICIPAL_REVIEWER, city="东莞市"
+            )
             batches.create_batch(
                 session=s,
                 actor=self.staff,
@@ -58,13 +71,12 @@ class Library:
             s.commit()
 
     def certify(self, code: str, title: str, summary: str, *keywords: str) -> None:
-        self.n += 1
         with self.sessions() as s:
-            certify(
+            self.providers[code] = certify(
                 s,
                 self.store,
                 self.staff,
-                n=self.n,
+                n=len(self.providers) + 1,
                 code=code,
                 title=title,
                 summary=summary,
@@ -99,6 +111,10 @@ def ids(live: LiveIndex, query: str = VISION) -> list[str]:
     return [m.resource_id for m in live.match(query, k=10).matches]
 
 
+def flagged(live: LiveIndex, query: str = VISION) -> list[tuple[str, tuple[str, ...]]]:
+    return [(m.resource_id, m.flags) for m in live.match(query, k=10).matches]
+
+
 def test_certified_findable_and_removed_gone_within_two_seconds(
     world: Library, live: LiveIndex, db_sessions: sessionmaker[Session]
 ) -> None:
@@ -106,12 +122,24 @@ def test_certified_findable_and_removed_gone_within_two_seconds(
     world.certify("AI-003", "视觉外观检测一体机", "机器视觉外观缺陷检测，注塑件与五金件")
     within_deadline(lambda: "AI-003" in ids(live))
     with db_sessions() as s:
-        set_state(s, "AI-001", S.REMOVED, K.REMOVED, at(2025, 12, 1))
+        warning = warn(s, world.staff, "AI-001", at(2025, 12, 1))
+    within_deadline(lambda: dict(flagged(live)).get("AI-001") == ("warned",))
+    with db_sessions() as s:  # six months later, no rectification: removed (Art.19(1))
+        remove_after_warning(s, world.staff, warning, at(2026, 7, 1))
     within_deadline(lambda: "AI-001" not in ids(live))
-    with db_sessions() as s:
-        set_state(s, "AI-003", S.WITHDRAWN, K.WITHDRAWN, at(2025, 12, 2))
+    with db_sessions() as s:  # the provider withdraws its resource (Art.19(3))
+        withdraw(
+            s,
+            provider=world.providers["AI-003"],
+            reviewer=world.reviewer,
+            staff=world.staff,
+            code="AI-003",
+            now=at(2026, 7, 2),
+        )
     within_deadline(lambda: ids(live) == [])
-    assert live.status().corpus_version == 5  # three certifications, a removal, a withdrawal
+    kinds = [e.kind for e in DatabaseSource(db_sessions).events_after(0, 100)]
+    assert kinds[-3:] == [K.WARNED, K.REMOVED, K.WITHDRAWN]
+    assert live.status().corpus_version == len(kinds)
 
 
 def test_a_change_from_another_process_is_found_by_the_poller(
@@ -129,7 +157,7 @@ def test_warned_found_flagged_and_below_an_equal_entry(
     leader = ids(live)[0]
     other = "AI-004" if leader == "AI-001" else "AI-001"
     with db_sessions() as s:
-        set_state(s, leader, S.WARNED, K.WARNED, at(2025, 12, 1))
+        warn(s, world.staff, leader, at(2025, 12, 1))
     within_deadline(lambda: ids(live)[:2] == [other, leader])
     flags = {m.resource_id: m.flags for m in live.match(VISION, k=10).matches}
     assert flags == {other: (), leader: ("warned",)}
