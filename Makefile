@@ -51,9 +51,10 @@ browser:
 	fi
 
 # The demo library, loaded through the real workflow (idempotent: a second run changes nothing).
-demo: install
+demo: model
 	$(BIN)/funeng registry migrate
 	$(BIN)/funeng registry load --keep-going
+	$(BIN)/funeng index build
 
 check: install
 	$(BIN)/ruff check .
