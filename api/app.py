@@ -24,6 +24,7 @@ from api.headers import SecurityHeadersMiddleware
 from api.index_runtime import start_index, stop_index
 from api.library_browse import LibraryCache
 from api.observability import RequestIdMiddleware
+from api.pages.html_errors import install_page_errors
 from api.permissions import PERMISSIONS, Access, missing_entries
 from api.routes import (
     admin,
@@ -154,6 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.file_store = FileStore(settings.var_dir / "files")
     app.state.templates = make_templates()
     install_error_handlers(app)
+    install_page_errors(app)  # the same errors, as pages, for the web pages
     for router in (*ROUTERS, *(p.router for p in pages)):
         app.include_router(router)
     if STATIC_DIR.is_dir():  # api/static/ arrives with the web pages

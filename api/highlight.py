@@ -20,19 +20,29 @@ class Span:
     term: str = ""
 
 
-def clean_spans(text: str, spans: Iterable[Span]) -> list[Span]:
-    """Spans inside the text, in order, without overlaps (the earlier, then longer, wins)."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, s.start - s.end)):
-        if 0 <= span.start < span.end <= len(text) and (not kept or span.start >= kept[-1].end):
-            kept.append(span)
-    return kept
+def valid_spans(text: str, spans: Iterable[Span]) -> list[Span]:
+    """The spans that lie inside the text, in order (overlaps kept)."""
+    inside = (s for s in spans if 0 <= s.start < s.end <= len(text))
+    return sorted(inside, key=lambda s: (s.start, s.end))
+
+
+def merged_spans(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Overlapping or touching spans joined: "外观缺陷" and "缺陷检测" mark "外观缺陷检测"."""
+    out: list[Span] = []
+    for span in valid_spans(text, spans):
+        if out and span.start <= out[-1].end:
+            last = out[-1]
+            end = max(last.end, span.end)
+            out[-1] = Span(last.start, end, text[last.start : end])
+        else:
+            out.append(span)
+    return out
 
 
 def mark(text: str, spans: Iterable[Span]) -> Markup:
-    """The text, HTML-escaped, with every span wrapped in `<mark>`."""
+    """The text, HTML-escaped, with every (merged) span wrapped in `<mark>`."""
     out, at = [], 0
-    for span in clean_spans(text, spans):
+    for span in merged_spans(text, spans):
         out.append(escape(text[at : span.start]))
         out.append(Markup("<mark>{}</mark>").format(text[span.start : span.end]))
         at = span.end
@@ -44,8 +54,8 @@ def excerpt(text: str, spans: Sequence[Span], *, width: int = 120) -> tuple[str,
     """At most `width` characters of `text` around its first span (from the start when none),
     with `…` where text was cut and the spans that fall inside, moved to the new offsets."""
     if len(text) <= width:
-        return text, clean_spans(text, spans)
-    ordered = clean_spans(text, spans)
+        return text, valid_spans(text, spans)
+    ordered = valid_spans(text, spans)
     start = 0
     if ordered:
         # A little context before the first match, so the sentence reads.

@@ -1,0 +1,1 @@
+"""Server-rendered web pages: each module defines `router` and `PERMISSIONS` (see api/web.py)."""
