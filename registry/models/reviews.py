@@ -129,7 +129,11 @@ class Objection(Base):
     raised_by: Mapped[str] = mapped_column(String(200))
     content: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime]
-    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Staff record objections received by letter or phone; the public raises its own online,
+    # with a contact and a follow-up token of which only the SHA-256 is kept.
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     decision: Mapped[ObjectionDecision | None] = mapped_column(str_enum(ObjectionDecision, 16))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]

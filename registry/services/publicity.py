@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +19,7 @@ from registry.models.applications import Application
 from registry.models.library import LibraryEntry
 from registry.models.reviews import Objection
 from registry.services.access import get_application
+from registry.services.complaints import TOKEN_BYTES, token_hash
 from registry.services.state import require_status
 from registry.services.transitions import fire, touch
 from registry.workflow import Event
@@ -61,12 +64,7 @@ def raise_objection(
 ) -> Objection:
     """Record an objection received during publicity."""
     application = _staff_application(session, actor, application_id)
-    require_status(application, "raise_objection", ApplicationStatus.PUBLICITY)
-    if application.publicity_due_at is not None and now > application.publicity_due_at:
-        raise TransitionNotAllowed(
-            "公示期已结束，不再受理异议", code="art15.publicity_over", article="Art.15",
-            event="raise_objection", state=application.status.value,
-        )  # fmt: skip
+    _open_to_objections(application, now)
     if not content.strip() or not raised_by.strip():
         raise InvalidInput(
             "异议须写明提出人和内容", code="objection_incomplete", article="Art.15",
@@ -82,6 +80,86 @@ def raise_objection(
     record(session, actor=actor, now=now, action="objection.raise", object_type="objection",
            object_id=objection.id, after=after)  # fmt: skip
     return objection
+
+
+def _open_to_objections(application: Application, now: datetime) -> None:
+    """Objections are received while the application is in its publicity period (Art.15)."""
+    require_status(application, "raise_objection", ApplicationStatus.PUBLICITY)
+    if application.publicity_due_at is not None and now > application.publicity_due_at:
+        raise TransitionNotAllowed(
+            "公示期已结束，不再受理异议", code="art15.publicity_over", article="Art.15",
+            event="raise_objection", state=application.status.value,
+        )  # fmt: skip
+
+
+OBJECTION_LABELS = {
+    None: "待省工业和信息化厅处理",
+    ObjectionDecision.UPHELD: "异议成立，该资源不予认定",
+    ObjectionDecision.UNFOUNDED: "异议不成立",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionFollowUp:
+    """What the objector sees with the token: the decision and its reason, nothing internal."""
+
+    reference: str
+    resource_code: str
+    title: str
+    raised_at: datetime
+    decision: ObjectionDecision | None
+    status_label: str
+    decision_reason: str | None
+    decided_at: datetime | None
+
+
+def objection_reference(objection: Objection) -> str:
+    """The number quoted to the objector (异议受理编号)."""
+    return f"YY{objection.raised_at.astimezone(SHANGHAI).year}-{objection.id:06d}"
+
+
+def raise_public_objection(
+    *, session: Session, now: datetime, application_id: int, name: str, contact: str, content: str
+) -> tuple[Objection, str]:
+    """Anyone objects online to an application in publicity (Art.15); returns the objection and
+    its follow-up token (shown once, only its hash kept). The province decides it as any other."""
+    application = session.get(Application, application_id)
+    if application is None or application.status is not ApplicationStatus.PUBLICITY:
+        raise NotFound(  # only what is in publicity is public: nothing else is confirmed
+            "公示名单中没有该申报", code="publicity_item_not_found", article="Art.15",
+            loc=("application_id",),
+        )  # fmt: skip
+    _open_to_objections(application, now)
+    for field, value in (("name", name), ("contact", contact), ("content", content)):
+        if not value.strip():
+            raise InvalidInput(
+                "异议须写明提出人、联系方式和异议内容", code="objection_incomplete",
+                article="Art.15", loc=(field,),
+            )  # fmt: skip
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    objection = Objection(
+        application_id=application.id, raised_by=name.strip(), contact=contact.strip(),
+        content=content.strip(), raised_at=now, recorded_by_user_id=None,
+        token_hash=token_hash(token),
+    )  # fmt: skip
+    session.add(objection)
+    session.flush()
+    return objection, token
+
+
+def objection_follow_up(*, session: Session, token: str) -> ObjectionFollowUp:
+    """The objection a token belongs to, as its objector may see it."""
+    objection = session.scalar(select(Objection).where(Objection.token_hash == token_hash(token)))
+    if objection is None:
+        raise NotFound("查询码无效", code="objection_token_invalid", loc=("token",))
+    application = session.get(Application, objection.application_id)
+    assert application is not None  # a foreign key
+    resource = application.resource
+    return ObjectionFollowUp(
+        objection_reference(objection), resource.code, resource.title, objection.raised_at,
+        objection.decision, OBJECTION_LABELS[objection.decision], objection.decision_reason,
+        objection.decided_at,
+    )  # fmt: skip
 
 
 def decide_objection(
