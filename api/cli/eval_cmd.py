@@ -120,7 +120,7 @@ def _summary(evaluations: tuple[RunEvaluation, ...], folder: Path, started: floa
 
 
 def _evaluate(configs: list[str], split: str, golden: Path | None, database_url: str | None,
-              model: str | None, stat_test: str | None, max_p: float) -> None:  # fmt: skip
+              model: str | None, stat_test: str | None, max_p: float) -> Any:  # fmt: skip
     from evaluation.errors import EvaluationError
     from evaluation.session import evaluate_and_report, resolve_config
     from indexing.errors import IndexingError
@@ -138,6 +138,26 @@ def _evaluate(configs: list[str], split: str, golden: Path | None, database_url:
     except (EvaluationError, IndexingError, MatcherError) as error:
         raise _fail(error) from error
     _summary(outcome.evaluations, outcome.folder, started)
+    return outcome
+
+
+def _baseline(
+    evaluation: RunEvaluation, split: str, check: Path | None, write: Path | None
+) -> None:
+    from evaluation.baseline import baseline_of, before_after, read_baseline, regressions
+    from evaluation.baseline import write_baseline as save
+
+    if check is not None:
+        held = read_baseline(check)
+        typer.echo(before_after(held, evaluation.means))
+        found = regressions(held, evaluation.means)
+        for line in found:
+            typer.echo(f"低于基线：{line}", err=True)
+        if found:
+            raise typer.Exit(1)
+    if write is not None:
+        save(write, baseline_of(evaluation, split=split, command=_command(), now=datetime.now()))
+        typer.echo(f"已写入基线 {write}")
 
 
 @app.command("run")
@@ -149,9 +169,14 @@ def run(
     golden: GoldenOption = None,
     database_url: DatabaseOption = None,
     model: ModelOption = None,
+    check_baseline: Annotated[
+        Path | None, typer.Option(help="与基线 JSON 比较（第一个配置）")
+    ] = None,
+    write_baseline: Annotated[Path | None, typer.Option(help="把第一个配置的结果写成基线")] = None,
 ) -> None:
     """Evaluate one or more configurations on a split and write a report."""
-    _evaluate(configs, split, golden, database_url, model, None, 0.05)
+    outcome = _evaluate(configs, split, golden, database_url, model, None, 0.05)
+    _baseline(outcome.evaluations[0], split, check_baseline, write_baseline)
 
 
 @app.command("compare")
