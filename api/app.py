@@ -30,9 +30,15 @@ from api.routes import (
     admin,
     auth,
     city,
+    complaints,
     expert,
     health,
+    lifecycle_city,
+    lifecycle_provider,
+    lifecycle_province,
+    lifecycle_province_removals,
     match,
+    objections,
     provider,
     provider_applications,
     province_admin,
@@ -63,6 +69,13 @@ ROUTERS = (
     province_decisions.router,
     province_admin.router,
     admin.router,
+    lifecycle_provider.router,  # after certification: reports, warnings, withdrawals (Art.18-19)
+    lifecycle_city.router,
+    lifecycle_province.router,
+    lifecycle_province_removals.router,
+    complaints.public,  # complaints and reports (Art.23): the public files and follows them
+    complaints.router,
+    objections.router,  # objections from the public during publicity (Art.15)
 )
 
 
