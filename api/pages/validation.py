@@ -15,6 +15,7 @@ M = TypeVar("M", bound=BaseModel)
 # pydantic's error types, said for people; `{x}` is filled from the error's context.
 MESSAGES = {
     "missing": "此项为必填",
+    "string_type": "请填写文字",
     "string_too_short": "此项不能为空",
     "string_too_long": "内容过长（最多 {max_length} 个字符）",
     "too_short": "至少需要选择或填写 {min_length} 项",
@@ -70,5 +71,6 @@ def lines(value: str | None) -> list[str]:
 
 
 def parse(model: type[M], data: Mapping[str, Any]) -> M:
-    """Validate form data with an input schema (raises pydantic's ValidationError)."""
-    return model.model_validate(dict(data))
+    """Validate form data with an input schema (raises pydantic's ValidationError); a field
+    left empty (None) is missing, so it is reported as required rather than mistyped."""
+    return model.model_validate({k: v for k, v in data.items() if v is not None})
