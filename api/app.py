@@ -29,8 +29,10 @@ from api.permissions import PERMISSIONS, Access, missing_entries
 from api.routes import (
     admin,
     auth,
+    catalog,
     city,
     complaints,
+    events,
     expert,
     health,
     lifecycle_city,
@@ -45,6 +47,7 @@ from api.routes import (
     province_decisions,
     province_reviews,
     public,
+    relevance,
 )
 from api.settings import Settings
 from api.uploads import BodySizeLimitMiddleware
@@ -76,6 +79,9 @@ ROUTERS = (
     complaints.public,  # complaints and reports (Art.23): the public files and follows them
     complaints.router,
     objections.router,  # objections from the public during publicity (Art.15)
+    events.router,  # matchmaking events and their shortlists (Art.20(2)), organisers
+    catalog.router,  # the annual catalog (Art.20(1)), public
+    relevance.router,  # the relevance dashboard: judgments, qrels, the latest report
 )
 
 

@@ -45,6 +45,8 @@ PROVIDER = only(Role.PROVIDER)
 CITY = only(Role.MUNICIPAL_REVIEWER)
 EXPERT = only(Role.EXPERT)
 PROVINCE = only(Role.PROVINCIAL_STAFF)
+ORGANISERS = only(Role.ORGANISER, Role.PROVINCIAL_STAFF)
+RELEVANCE = only(Role.RELEVANCE_STAFF, Role.ADMIN)
 
 PERMISSIONS: Mapping[str, Access] = {
     # infrastructure and the public library
@@ -156,6 +158,32 @@ PERMISSIONS: Mapping[str, Access] = {
     "complaints.assign": PROVINCE,
     "complaints.notes.add": only(Role.PROVINCIAL_STAFF, Role.MUNICIPAL_REVIEWER),
     "complaints.close": only(Role.PROVINCIAL_STAFF, Role.MUNICIPAL_REVIEWER),
+    # matchmaking events (Art.20(2)): organisers, their own events only (checked by the
+    # registry); provincial staff see all
+    "events.list": ORGANISERS,
+    "events.create": ORGANISERS,
+    "events.get": ORGANISERS,
+    "events.needs.add": ORGANISERS,
+    "events.needs.remove": ORGANISERS,
+    "events.shortlist.compute": ORGANISERS,
+    "events.shortlist": ORGANISERS,
+    "events.items.add": ORGANISERS,
+    "events.items.reorder": ORGANISERS,
+    "events.items.annotate": ORGANISERS,
+    "events.items.remove": ORGANISERS,
+    "events.export": ORGANISERS,
+    # the annual catalog (Art.20(1)), public
+    "catalog.list": PUBLIC,
+    "catalog.xlsx": PUBLIC,
+    # the relevance dashboard: relevance staff (and administrators) judge and read reports
+    "relevance.needs": RELEVANCE,
+    "relevance.results": RELEVANCE,
+    "relevance.judgments.record": RELEVANCE,
+    "relevance.judgments.list": RELEVANCE,
+    "relevance.judgments.remove": RELEVANCE,
+    "relevance.qrels": RELEVANCE,
+    "relevance.report": RELEVANCE,
+    "relevance.report.file": RELEVANCE,
     # administrators: accounts
     "admin.users.list": only(Role.ADMIN),
     "admin.users.create": only(Role.ADMIN),

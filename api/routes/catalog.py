@@ -1,0 +1,129 @@
+"""The annual catalog (年度资源目录, Art.20(1)), public: its rows with the web page's filters, and
+the same xlsx workbook `funeng catalog export` writes (a cover sheet, one sheet per Art.5
+direction). Entries in good standing on the day asked are listed; warned ones are not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Query, Response
+from sqlalchemy.orm import Session
+
+from api.deps import SHANGHAI, NowDep, SessionDep
+from api.routes import api_router
+from api.schemas.catalog import CatalogRead
+from registry.catalog import Catalog, CatalogRow, build_catalog, catalog_rows
+from registry.errors import InvalidInput
+from registry.reference import INDUSTRIES, OUTSIDE_GUANGDONG, Direction, Form, is_guangdong_city
+
+router = api_router("", "公开：年度资源目录", secured=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogQuery:
+    """Which catalog (year, as of a day) and which of its rows."""
+
+    year: int
+    as_of: date
+    direction: str | None = None
+    city: str | None = None
+    industry: str | None = None
+    form: str | None = None
+    text: str | None = None
+    priority_only: bool = False
+
+    def filtered(self) -> bool:
+        """True when some filter narrows the rows."""
+        wanted = (self.direction, self.city, self.industry, self.form, self.text)
+        return any(wanted) or self.priority_only
+
+
+def _day(now: NowDep) -> date:
+    return now.astimezone(SHANGHAI).date()
+
+
+def catalog_query(
+    now: NowDep,
+    year: Annotated[int | None, Query(ge=2020, le=2100, description="目录年度，缺省为今年")] = None,
+    as_of: Annotated[date | None, Query(description="统计截止日期，缺省为今天")] = None,
+    direction: Annotated[Direction | None, Query(description="赋能方向")] = None,
+    city: Annotated[str | None, Query(max_length=20, description="申报单位所在地市")] = None,
+    industry: Annotated[str | None, Query(max_length=3, description="重点行业代码，如 C39")] = None,
+    form: Annotated[Form | None, Query(description="资源形态")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="编号、名称、单位或简介")] = None,
+    priority_only: Annotated[bool, Query(description="只看优先推广")] = False,
+) -> CatalogQuery:
+    """The query parameters of the catalog, checked against the vocabularies."""
+    today = _day(now)
+    if as_of is not None and as_of > today:
+        raise InvalidInput(f"统计截止日期不能晚于今天（{today.isoformat()}）",
+                           code="as_of_in_future", loc=("query", "as_of"))  # fmt: skip
+    if city and not (is_guangdong_city(city) or city == OUTSIDE_GUANGDONG):
+        raise InvalidInput(f"未知的地市：{city}（请用全称，如 佛山市）", code="invalid_filter",
+                           loc=("query", "city"))  # fmt: skip
+    if industry and industry not in INDUSTRIES:
+        raise InvalidInput(f"未知的行业代码：{industry}（GB/T 4754-2017 C13–C43）",
+                           code="invalid_filter", loc=("query", "industry"))  # fmt: skip
+    return CatalogQuery(
+        year=year or today.year, as_of=as_of or today,
+        direction=direction.value if direction else None, city=city or None,
+        industry=industry or None, form=form.value if form else None,
+        text=(q or "").strip() or None, priority_only=priority_only,
+    )  # fmt: skip
+
+
+CatalogQueryDep = Annotated[CatalogQuery, Depends(catalog_query)]
+
+
+def catalog_of(session: Session, query: CatalogQuery) -> tuple[Catalog, list[CatalogRow]]:
+    """The whole catalog and the rows the filters keep (numbered as in the whole catalog)."""
+    catalog = build_catalog(session=session, year=query.year, as_of=query.as_of)
+    if not query.filtered():
+        return catalog, list(catalog.rows)
+    rows = catalog_rows(
+        session=session, as_of=query.as_of, direction=query.direction, city=query.city,
+        industry=query.industry, form=query.form, text=query.text,
+        priority_only=query.priority_only,
+    )  # fmt: skip
+    return catalog, rows
+
+
+@router.get("/catalog", name="catalog.list", summary="年度资源目录（第二十条第（一）项）")
+def catalog(query: CatalogQueryDep, session: SessionDep) -> CatalogRead:
+    """The catalog's rows in sheet order, filtered by direction, city, industry, form, text or
+    priority; 序号 are those of the published workbook."""
+    found, rows = catalog_of(session, query)
+    return CatalogRead.of(found, rows)
+
+
+@router.get(
+    "/catalog.xlsx",
+    name="catalog.xlsx",
+    summary="下载年度资源目录（xlsx，与 funeng catalog export 相同）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "目录工作簿"}},
+)
+def catalog_xlsx(
+    session: SessionDep,
+    now: NowDep,
+    year: Annotated[int | None, Query(ge=2020, le=2100)] = None,
+    as_of: Annotated[date | None, Query()] = None,
+) -> Response:
+    """The whole catalog of the year as of the day: a cover sheet, one sheet per direction."""
+    from registry.catalog_xlsx import write_catalog
+
+    query = catalog_query(now, year=year, as_of=as_of)
+    found = build_catalog(session=session, year=query.year, as_of=query.as_of)
+    buffer = BytesIO()
+    write_catalog(found, buffer)
+    filename = quote(f"{found.title}.xlsx")
+    return Response(buffer.getvalue(), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"catalog-{found.year}.xlsx\"; "
+                               f"filename*=UTF-8''{filename}",
+        "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+    })  # fmt: skip
