@@ -128,9 +128,8 @@ class IndexPool:
                 embed_batch=32,
             )
             self._matchers[key] = build_matcher(self.views, parts=parts, progress=self.progress)
-            self.build_seconds[f"{key[0]} {'/'.join(map(str, key[1]))}"] = (
-                time.perf_counter() - started
-            )
+            dictionary = config.tokenizer.userdict or "默认词典"
+            self.build_seconds[f"{key[0]}（{dictionary}）"] = time.perf_counter() - started
         return self._matchers[key]
 
     def close(self) -> None:

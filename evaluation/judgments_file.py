@@ -2,13 +2,15 @@
 
 Columns (evaluation/golden/README.md, "File formats"), tab-separated with a header:
 `query_id resource_id grade judge judged_at source note` — judged_at an ISO date, source `pool`
-or `browse`, note optional. If a pair is judged again, the latest line wins (latest judged_at;
-on the same date, the later line). Judgments stored in the database instead are exported by
-`registry.services.judgments.export_qrels`.
+or `browse`, note optional. A judge judging a pair again replaces their grade (the latest
+judged_at; on the same date, the later line); several judges of a pair are merged by the lower
+median of their grades (with two judges, the lower grade), the same policy as
+`registry.services.judgments.export_qrels` for judgments stored in the database.
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,12 +73,15 @@ def _row(fields: list[str]) -> Judgment:
     return Judgment(query_id, resource_id, int(grade), judge, judged_on, source, note)
 
 
-def latest_qrels(rows: list[Judgment]) -> Qrels:
-    """The latest grade of every (need, resource) pair."""
+def merged_qrels(rows: list[Judgment]) -> Qrels:
+    """One grade per (need, resource): each judge's latest, then the lower median over judges."""
     order = sorted(enumerate(rows), key=lambda item: (item[1].judged_on, item[0]))
-    qrels: Qrels = {}
+    latest: dict[tuple[str, str], dict[str, int]] = {}
     for _, row in order:
-        qrels.setdefault(row.query_id, {})[row.resource_id] = row.grade
+        latest.setdefault((row.query_id, row.resource_id), {})[row.judge] = row.grade
+    qrels: Qrels = {}
+    for (query_id, resource_id), grades in sorted(latest.items()):
+        qrels.setdefault(query_id, {})[resource_id] = statistics.median_low(grades.values())
     return qrels
 
 

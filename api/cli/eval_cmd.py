@@ -291,10 +291,10 @@ def qrels(
     ] = "median",
     golden: GoldenOption = None,
 ) -> None:
-    """Export qrels.tsv from judgments.tsv (the latest line of a pair wins) or the database."""
+    """Export qrels.tsv from judgments.tsv or the database (judges merged by lower median)."""
     from evaluation.errors import EvaluationError
     from evaluation.golden import GOLDEN_DIR, write_qrels
-    from evaluation.judgments_file import latest_qrels, read_judgments
+    from evaluation.judgments_file import merged_qrels, read_judgments
     from registry.errors import RegistryError
 
     folder = golden or GOLDEN_DIR
@@ -307,7 +307,7 @@ def qrels(
             with session_factory(make_engine(Settings().database_url))() as session:
                 exported = export_qrels(session=session, policy=policy)
         else:
-            exported = latest_qrels(read_judgments(folder / "judgments.tsv"))
+            exported = merged_qrels(read_judgments(folder / "judgments.tsv"))
     except (EvaluationError, RegistryError) as error:
         raise _fail(error) from error
     write_qrels(target, exported)

@@ -10,7 +10,7 @@ import pytest
 from evaluation.configuration import CONFIG_DIR, EvalConfig, load_config
 from evaluation.errors import GoldenSetInvalid
 from evaluation.harness import Harness
-from evaluation.judgments_file import judged_pairs, latest_qrels, read_judgments
+from evaluation.judgments_file import judged_pairs, merged_qrels, read_judgments
 from evaluation.pooling import SHEET_HEADER, build_pools, shuffled, write_sheet
 from tests.evaluation.world import make_harness, unit_golden
 
@@ -76,13 +76,16 @@ N1\tCP-034\t3\tchen.li\t2026-02-09\tpool
 """
 
 
-def test_the_latest_judgment_of_a_pair_wins(tmp_path: Path) -> None:
+def test_a_judge_s_latest_grade_counts_and_judges_merge_by_lower_median(tmp_path: Path) -> None:
     path = tmp_path / "judgments.tsv"
     path.write_text(JUDGMENTS, encoding="utf-8")
     rows = read_judgments(path)
     assert len(rows) == 5 and rows[1].note == "窑炉+展厅，无表面检测"
-    # AI-007: 3 on 02-10, then 1 on 02-12 -> 1. CP-034: 3 on 02-09 is older than 2 on 02-10 -> 2.
-    assert latest_qrels(rows) == {"N1": {"AI-007": 1, "CP-034": 2}, "N2": {"RD-039": 1}}
+    # AI-007: chen.li 3, wang.fang 1 -> lower median 1.
+    # CP-034: chen.li alone, 3 on 02-09 then 2 on 02-10 -> 2.
+    assert merged_qrels(rows) == {"N1": {"AI-007": 1, "CP-034": 2}, "N2": {"RD-039": 1}}
+    rows.append(rows[0].__class__("N1", "AI-007", 2, "third", rows[0].judged_on, "pool"))
+    assert merged_qrels(rows)["N1"]["AI-007"] == 2  # 3, 1, 2 -> median 2
     assert judged_pairs(rows) == {"N1": {"AI-007", "CP-034"}, "N2": {"RD-039"}}
 
 
