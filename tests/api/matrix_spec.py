@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registry.enums import PanelDecision
 from registry.models import EvidenceDocument, Objection
-from registry.services import publicity
+from registry.models.events import EventType
+from registry.services import event_shortlists, events, publicity
 from registry.storage import FileStore
 from registry.uscc import make_uscc
 from tests.api.world import (
@@ -95,6 +97,39 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     "province.audit": frozenset({"staff", "admin"}),
     "admin.users.list": {"admin"},
     "admin.users.create": {"admin"},
+    # the annual catalog (public); events (the organiser's own, staff all); relevance dashboard
+    "catalog.list": EVERYONE,
+    "catalog.xlsx": EVERYONE,
+}
+EXPECTED |= {
+    name: frozenset({"organiser", "staff"})
+    for name in (
+        "events.list",
+        "events.create",
+        "events.get",
+        "events.needs.add",
+        "events.needs.remove",
+        "events.shortlist.compute",
+        "events.shortlist",
+        "events.items.add",
+        "events.items.reorder",
+        "events.items.annotate",
+        "events.items.remove",
+        "events.export",
+    )
+}
+EXPECTED |= {
+    name: frozenset({"relevance_staff", "admin"})
+    for name in (
+        "relevance.needs",
+        "relevance.results",
+        "relevance.judgments.record",
+        "relevance.judgments.list",
+        "relevance.judgments.remove",
+        "relevance.qrels",
+        "relevance.report",
+        "relevance.report.file",
+    )
 }
 EXPECTED |= {
     name: frozenset({"staff"})
@@ -137,6 +172,8 @@ class Ids:
     objection: int  # pending, on A's application in publicity
     library_code: str  # A's resource in the library
     free_expert: int
+    event: int  # the organiser's, with one need whose shortlist holds `library_code`
+    need: int
 
 
 Spec = Callable[[Ids], dict[str, Any]]
@@ -250,6 +287,23 @@ REQUESTS: dict[str, Spec] = {
         "json": {"occurred_on": "2025-01-01", "major": False, "description": "d"}
     },
     "province.priority": lambda i: {"json": {"priority": True}},
+    "events.create": lambda i: {
+        "json": {"title": "t", "event_type": "供需对接会", "held_on": "2026-03-01",
+                 "city": "佛山市"}
+    },
+    "events.needs.add": lambda i: {"json": {"company": "c", "text": "机器视觉检测"}},
+    "events.needs.remove": no_body,
+    # k = 0 is refused before the index is asked: the matrix world serves none (503).
+    "events.shortlist.compute": lambda i: {"json": {"k": 0}},
+    "events.shortlist": lambda i: {"params": {"k": 0}},
+    "events.items.add": lambda i: {"json": {"resource_code": i.library_code}},
+    "events.items.reorder": lambda i: {"json": {"codes": [i.library_code]}},
+    "events.items.annotate": lambda i: {"json": {"note": "n"}},
+    "events.items.remove": no_body,
+    "relevance.judgments.record": lambda i: {
+        "json": {"query_text": "机器视觉检测", "resource_code": i.library_code, "grade": 2}
+    },
+    "relevance.judgments.remove": no_body,
     "admin.users.create": lambda i: {
         "json": {
             "username": "matrix-user",
@@ -270,6 +324,10 @@ def path_for(template: str, ids: Ids) -> str:
         objection_id=ids.objection,
         code=ids.library_code,
         resource_code=ids.library_code,
+        event_id=ids.event,
+        need_id=ids.need,
+        query_id="adhoc-matrix",
+        file_path="plots/metrics.png",
     )
 
 
@@ -297,6 +355,22 @@ def _in_publicity_with_objection(sessions: sessionmaker[Session], w: ApiWorld) -
         return objection.id
 
 
+def _event_with_shortlist(
+    sessions: sessionmaker[Session], w: ApiWorld, code: str
+) -> tuple[int, int]:
+    """The organiser's event with one need whose shortlist holds `code`; their ids."""
+    now = at(2025, 11, 14)
+    data = events.EventInput("矩阵活动", EventType.SUPPLY_DEMAND, date(2026, 3, 1), "佛山市")
+    with sessions() as s:
+        event = events.create_event(session=s, actor=w.organiser, now=now, data=data)
+        need = events.add_need(session=s, actor=w.organiser, now=now, event_id=event.id,
+                               data=events.NeedInput("某企业", "机器视觉检测"))  # fmt: skip
+        event_shortlists.add_item(session=s, actor=w.organiser, now=now, need_id=need.id,
+                                  resource_code=code)  # fmt: skip
+        s.commit()
+        return event.id, need.id
+
+
 def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
     """The matrix world (see `test_matrix.py`), committed; what the requests point at."""
     with sessions() as s:
@@ -310,6 +384,7 @@ def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
             select(EvidenceDocument.id).where(EvidenceDocument.resource_id == w.base.resource_id)
         )
         assert patent is not None and s.get(Objection, objection_id) is not None
+    event, need = _event_with_shortlist(sessions, w, "AI-302")
     return Ids(
         application=w.application_a,
         resource=w.base.resource_id,
@@ -319,4 +394,6 @@ def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
         objection=objection_id,
         library_code="AI-302",
         free_expert=w.expert_free.expert_id or 0,
+        event=event,
+        need=need,
     )
