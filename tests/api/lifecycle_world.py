@@ -10,8 +10,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.models.complaints import ComplaintSubject
+from registry.models.monitoring import WarningReason
+from registry.services import complaints, warnings, withdrawals
 from tests.api.conftest import Clock, Tokens, error_types
 from tests.api.world import ApiWorld, to_library
+from tests.db.factories import at
 
 V1 = "/api/v1"
 CODE_A, CODE_B = "AI-001", "AI-002"
@@ -67,3 +71,36 @@ class Api:
             assert item["ctx"]["article"] == article, item
             assert item["ctx"]["article_zh"].startswith("第"), item
         return dict(item)
+
+
+def matrix_objects(sessions: sessionmaker[Session], w: ApiWorld, code: str) -> tuple[int, int, int]:
+    """For the authorisation matrix: an open warning on provider A's entry `code`, a withdrawal
+    request of it waiting for 广州 to forward, and a complaint assigned to 广州's reviewer;
+    their ids."""
+    now = at(2025, 11, 24, 10)
+    with sessions() as s:
+        warning = warnings.warn_entry(
+            session=s,
+            actor=w.base.staff,
+            now=now,
+            resource_code=code,
+            reasons=[WarningReason.POOR_FEEDBACK],
+            detail="矩阵",
+        )
+        request = withdrawals.request_withdrawal(
+            session=s, actor=w.provider_a, now=now, resource_code=code, reason="矩阵"
+        )
+        complaint, _ = complaints.file_complaint(
+            session=s,
+            now=now,
+            data=complaints.ComplaintInput(ComplaintSubject.ENTRY, "t", "c", resource_code=code),
+        )
+        complaints.assign_complaint(
+            session=s,
+            actor=w.base.staff,
+            now=now,
+            complaint_id=complaint.id,
+            assignee_user_id=w.base.reviewer.user_id or 0,
+        )
+        s.commit()
+        return warning.id, request.id, complaint.id

@@ -19,6 +19,8 @@ from registry.models.events import EventType
 from registry.services import event_shortlists, events, publicity
 from registry.storage import FileStore
 from registry.uscc import make_uscc
+from tests.api.lifecycle_world import REPORT as LIFECYCLE_REPORT
+from tests.api.lifecycle_world import matrix_objects
 from tests.api.world import (
     PUBLICITY_AT,
     ApiWorld,
@@ -131,6 +133,55 @@ EXPECTED |= {
         "relevance.report.file",
     )
 }
+# After certification (Art.18, 19, 21), complaints (Art.23), public objections (Art.15). A
+# complaint not assigned to a municipal reviewer is answered 404 (hidden, as if absent) by the
+# registry, not 403: `reviewer_y` passes the role gate there and meets that 404.
+EXPECTED |= {
+    "provider.library.list": PROVIDERS,
+    "provider.annual_reports.list": PROVIDERS,
+    "provider.warnings.list": PROVIDERS,
+    "provider.withdrawals.list": PROVIDERS,
+    "provider.annual_reports.file": {"provider_a"},
+    "provider.warnings.get": {"provider_a"},
+    "provider.warnings.rectify": {"provider_a"},
+    "provider.withdrawals.request": {"provider_a"},
+    "provider.withdrawals.get": {"provider_a"},
+    "provider.withdrawals.cancel": {"provider_a"},
+    "city.withdrawals.list": REVIEWERS,
+    "city.withdrawals.get": {"reviewer_x"},
+    "city.withdrawals.forward": {"reviewer_x"},
+    "complaints.file": EVERYONE,
+    "complaints.follow_up": EVERYONE,
+    "publicity.objections.raise": EVERYONE,
+    "objections.follow_up": EVERYONE,
+    "complaints.list": frozenset({"staff"}) | REVIEWERS,
+    "complaints.get": frozenset({"staff"}) | REVIEWERS,
+    "complaints.notes.add": frozenset({"staff"}) | REVIEWERS,
+    "complaints.close": frozenset({"staff"}) | REVIEWERS,
+}
+EXPECTED |= {
+    name: frozenset({"staff"})
+    for name in (
+        "province.library.list",
+        "province.warnings.create",
+        "province.warnings.list",
+        "province.warnings.get",
+        "province.warnings.close",
+        "province.warnings.remove",
+        "province.withdrawals.list",
+        "province.withdrawals.get",
+        "province.withdrawals.approve",
+        "province.withdrawals.refuse",
+        "province.removals.preview",
+        "province.removals.create",
+        "province.referrals.list",
+        "province.referrals.sent",
+        "province.annual_reports.list",
+        "province.flags.list",
+        "complaints.assignees",
+        "complaints.assign",
+    )
+}
 EXPECTED |= {
     name: frozenset({"staff"})
     for name in (
@@ -174,6 +225,9 @@ class Ids:
     free_expert: int
     event: int  # the organiser's, with one need whose shortlist holds `library_code`
     need: int
+    warning: int  # open, on `library_code`
+    withdrawal: int  # `library_code`'s, waiting for 广州 to forward it
+    complaint: int  # about `library_code`, assigned to 广州's reviewer
 
 
 Spec = Callable[[Ids], dict[str, Any]]
@@ -304,6 +358,28 @@ REQUESTS: dict[str, Spec] = {
         "json": {"query_text": "机器视觉检测", "resource_code": i.library_code, "grade": 2}
     },
     "relevance.judgments.remove": no_body,
+    "provider.annual_reports.file": lambda i: {"json": LIFECYCLE_REPORT},
+    "provider.warnings.rectify": lambda i: {"json": {"rectification": "r"}},
+    "provider.withdrawals.request": lambda i: {
+        "json": {"resource_code": i.library_code, "reason": "r"}
+    },
+    "provider.withdrawals.cancel": no_body,
+    "city.withdrawals.forward": lambda i: {"json": {"opinion": "o"}},
+    "province.warnings.create": lambda i: {"json": {"reasons": ["poor_feedback"], "detail": "d"}},
+    "province.warnings.close": lambda i: {"json": {"note": "n"}},
+    "province.warnings.remove": lambda i: {"json": {"note": "n"}},
+    "province.withdrawals.approve": lambda i: {"json": {"note": "n"}},
+    "province.withdrawals.refuse": lambda i: {"json": {"note": "n"}},
+    "province.removals.preview": lambda i: {"params": {"ground": "major_accident"}},
+    "province.removals.create": lambda i: {"json": {"ground": "major_accident", "reason": "r"}},
+    "province.referrals.sent": lambda i: {"json": {"reference": "r"}},
+    "complaints.file": lambda i: {"json": {"subject": "process", "title": "t", "content": "c"}},
+    "complaints.follow_up": lambda i: {"json": {"token": "x" * 32}},
+    "publicity.objections.raise": lambda i: {"json": {"name": "n", "contact": "c", "content": "c"}},
+    "objections.follow_up": lambda i: {"json": {"token": "x" * 32}},
+    "complaints.assign": lambda i: {"json": {"assignee_user_id": 1}},
+    "complaints.notes.add": lambda i: {"json": {"text": "t"}},
+    "complaints.close": lambda i: {"json": {"result": "r"}},
     "admin.users.create": lambda i: {
         "json": {
             "username": "matrix-user",
@@ -327,6 +403,10 @@ def path_for(template: str, ids: Ids) -> str:
         event_id=ids.event,
         need_id=ids.need,
         query_id="adhoc-matrix",
+        warning_id=ids.warning,
+        request_id=ids.withdrawal,
+        complaint_id=ids.complaint,
+        referral_id=1,  # none exists: staff meet a 404, everyone else the role gate
         file_path="plots/metrics.png",
     )
 
@@ -385,6 +465,7 @@ def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
         )
         assert patent is not None and s.get(Objection, objection_id) is not None
     event, need = _event_with_shortlist(sessions, w, "AI-302")
+    warning, withdrawal, complaint = matrix_objects(sessions, w, "AI-302")
     return Ids(
         application=w.application_a,
         resource=w.base.resource_id,
@@ -396,4 +477,7 @@ def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
         free_expert=w.expert_free.expert_id or 0,
         event=event,
         need=need,
+        warning=warning,
+        withdrawal=withdrawal,
+        complaint=complaint,
     )
