@@ -5,8 +5,11 @@ configuration and stages. Each stage starts from the configuration the previous 
 incumbent, always the first candidate, so a stage changes something only when a candidate is
 strictly better), tries every point of its grid on the dev needs, and keeps the best by its
 objective: a ranking metric (nDCG@10 by default) or `nofit_balanced_accuracy` for the
-confidence thresholds. `choose()` is given the dev subset and nothing else; the test split is
-run once, after the choice, by `sweep()`.
+confidence thresholds, optionally under a cap on the false "no suitable resource" rate
+(`max_false_no_suitable`): declining a need that has a fitting resource hides every result
+from that manufacturer, which costs more than showing weak ones for a need nothing fits.
+`choose()` is given the dev subset and nothing else; the test split is run once, after the
+choice, by `sweep()`.
 
 Grid keys are MatchConfig fields, `confidence.<field>` for thresholds, and two shorthands:
 `bm25_share: s` sets bm25_weight = s and dense_weight = 1 − s; `candidate_depth: n` sets
@@ -41,6 +44,13 @@ class Stage:
     name: str
     objective: str
     points: tuple[Mapping[str, Any], ...]
+    max_false_no_suitable: float | None = None  # candidates declining more answerable needs lose
+
+    def eligible(self, evaluation: RunEvaluation) -> bool:
+        """Whether a candidate keeps the stage's cap on false "no suitable" answers."""
+        rate = evaluation.nofit.false_no_suitable_rate
+        cap = self.max_false_no_suitable
+        return cap is None or rate is None or rate <= cap + 1e-12
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class SweepPoint:
     changes: Mapping[str, Any]
     evaluation: RunEvaluation
     objective: float | None
+    eligible: bool = True
 
     @property
     def config(self) -> EvalConfig:
@@ -110,11 +121,11 @@ def choose(
             if key not in seen:
                 seen[key] = evaluate(config, dev)
             evaluation = seen[key]
-            point = SweepPoint(
-                stage.name, dict(changes), evaluation, objective_of(evaluation, stage.objective)
-            )
+            objective = objective_of(evaluation, stage.objective)
+            eligible = stage.eligible(evaluation)
+            point = SweepPoint(stage.name, dict(changes), evaluation, objective, eligible)
             points.append(point)
-            if point.objective is not None and (best is None or _better(point, best)):
+            if eligible and objective is not None and (best is None or _better(point, best)):
                 best = point
         if best is not None:
             incumbent = best.config
@@ -177,8 +188,14 @@ def _stage(raw: Any, number: int) -> Stage:
         points += [
             dict(zip(keys, values, strict=True)) for values in itertools.product(*block.values())
         ]
+    cap = raw.get("max_false_no_suitable")
+    if cap is not None and not (isinstance(cap, int | float) and 0 <= cap <= 1):
+        raise ConfigInvalid("max_false_no_suitable 须在 0 到 1 之间", loc=f"stages[{number}]")
     return Stage(
-        name=str(raw.get("name", f"stage{number}")), objective=objective, points=tuple(points)
+        name=str(raw.get("name", f"stage{number}")),
+        objective=objective,
+        points=tuple(points),
+        max_false_no_suitable=None if cap is None else float(cap),
     )
 
 

@@ -20,6 +20,7 @@ from evaluation.report.sections import (
     metric_table,
     nofit_needs,
     nofit_table,
+    pct,
     unjudged_table,
     worst_needs,
 )
@@ -145,17 +146,27 @@ def _slug(name: str) -> str:
 def sweep_blocks(ctx: Context, result: SweepResult, comparison: Comparison | None) -> list[Block]:
     """The report of `funeng eval sweep`: every dev point, curves, the choice, its test figures."""
     blocks: list[Block] = _intro_sweep(ctx, result)
-    headers = ("阶段", "变化", "目标值（dev）", *(f"{LABELS[m]}（dev）" for m in HEADLINE))
+    headers = (
+        "阶段",
+        "变化",
+        "目标值（dev）",
+        *(f"{LABELS[m]}（dev）" for m in HEADLINE),
+        "误拒率",
+    )
     rows = tuple(
         (
             p.stage,
             _changes(p.changes),
-            fmt(p.objective),
+            fmt(p.objective) + ("" if p.eligible else "（超出误拒上限）"),
             *(fmt(p.evaluation.means[m]) for m in HEADLINE),
+            pct(p.evaluation.nofit.false_no_suitable_rate),
         )
         for p in result.points
     )
-    blocks += [Heading("开发集上的每个候选"), Table(headers, rows, numeric=frozenset({2, 3, 4, 5}))]
+    blocks += [
+        Heading("开发集上的每个候选"),
+        Table(headers, rows, numeric=frozenset({2, 3, 4, 5, 6})),
+    ]
     blocks += _curves(result)
     blocks += [Heading("选中的配置"), Preformatted(yaml.safe_dump(config_dict(result.chosen),
                allow_unicode=True, sort_keys=False))]  # fmt: skip

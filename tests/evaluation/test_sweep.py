@@ -130,3 +130,19 @@ def test_an_impossible_point_is_refused_when_the_file_is_read(tmp_path: Path) ->
     )
     with pytest.raises(ConfigInvalid):
         load_sweep(tmp_path / "sweep.yaml")
+
+
+def test_a_candidate_over_the_false_no_suitable_cap_is_never_chosen(harness: Harness) -> None:
+    """With a cap of 0, only thresholds that decline no answerable dev need may win, even when
+    a stricter threshold declines more no-fit needs."""
+    golden = unit_golden()
+    points = tuple({"confidence.min_confidence": v} for v in (0.0, 0.3, 0.6, 0.9))
+    free = Stage("confidence", "nofit_balanced_accuracy", points)
+    capped = Stage("confidence", "nofit_balanced_accuracy", points, max_false_no_suitable=0.0)
+    loose = sweep(SweepSpec(EvalConfig(name="base"), (free,)), golden, harness.evaluate)
+    strict = sweep(SweepSpec(EvalConfig(name="base"), (capped,)), golden, harness.evaluate)
+    assert all(p.eligible for p in loose.points)
+    chosen = next(p for p in strict.points if p.config.match == strict.chosen.match)
+    assert chosen.eligible and chosen.evaluation.nofit.false_no_suitable_rate == 0.0
+    assert any(not p.eligible for p in strict.points)
+    assert strict.chosen.match != loose.chosen.match
