@@ -22,6 +22,11 @@ from registry.reference import INDUSTRIES, OUTSIDE_GUANGDONG, Direction, Form, i
 
 router = api_router("", "公开：年度资源目录", secured=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Facets checked by hand: an empty value (a form's 全部) is no filter, not an invalid enum.
+VOCABULARIES = {
+    "direction": ("赋能方向", tuple(d.value for d in Direction)),
+    "form": ("资源形态", tuple(f.value for f in Form)),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +56,21 @@ def catalog_query(
     now: NowDep,
     year: Annotated[int | None, Query(ge=2020, le=2100, description="目录年度，缺省为今年")] = None,
     as_of: Annotated[date | None, Query(description="统计截止日期，缺省为今天")] = None,
-    direction: Annotated[Direction | None, Query(description="赋能方向")] = None,
+    direction: Annotated[str | None, Query(max_length=10, description="第五条赋能方向")] = None,
     city: Annotated[str | None, Query(max_length=20, description="申报单位所在地市")] = None,
     industry: Annotated[str | None, Query(max_length=3, description="重点行业代码，如 C39")] = None,
-    form: Annotated[Form | None, Query(description="资源形态")] = None,
+    form: Annotated[str | None, Query(max_length=10, description="资源形态")] = None,
     q: Annotated[str | None, Query(max_length=100, description="编号、名称、单位或简介")] = None,
     priority_only: Annotated[bool, Query(description="只看优先推广")] = False,
 ) -> CatalogQuery:
-    """The query parameters of the catalog, checked against the vocabularies."""
+    """The query parameters of the catalog, checked against the vocabularies (an empty value, as
+    a form sends for 全部, is no filter)."""
     today = _day(now)
+    for name, value in (("direction", direction), ("form", form)):
+        label, known = VOCABULARIES[name]
+        if value and value not in known:
+            raise InvalidInput(f"未知的{label}：{value}（可选：{'、'.join(known)}）",
+                               code="invalid_filter", loc=("query", name))  # fmt: skip
     if as_of is not None and as_of > today:
         raise InvalidInput(f"统计截止日期不能晚于今天（{today.isoformat()}）",
                            code="as_of_in_future", loc=("query", "as_of"))  # fmt: skip
@@ -71,8 +82,8 @@ def catalog_query(
                            code="invalid_filter", loc=("query", "industry"))  # fmt: skip
     return CatalogQuery(
         year=year or today.year, as_of=as_of or today,
-        direction=direction.value if direction else None, city=city or None,
-        industry=industry or None, form=form.value if form else None,
+        direction=direction or None, city=city or None, industry=industry or None,
+        form=form or None,
         text=(q or "").strip() or None, priority_only=priority_only,
     )  # fmt: skip
 

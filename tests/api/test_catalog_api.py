@@ -72,6 +72,8 @@ FILTERS: list[tuple[dict[str, Any], Callable[[Row], bool]]] = [
     ({"q": "视觉"}, lambda r: "视觉" in f"{r['resource_code']}{r['title']}{r['summary']}"),
     ({"q": "跨境通"}, lambda r: "跨境通" in r["provider"]),
     ({"priority_only": "true"}, lambda r: r["priority"]),
+    ({"direction": "市场销售", "form": "", "city": "", "industry": "", "q": ""},
+     lambda r: "市场销售" in r["directions"]),  # what the page's form sends
     ({"direction": "制造生产", "city": "佛山市"},
      lambda r: "制造生产" in r["directions"] and r["city"] == "佛山市"),
 ]  # fmt: skip
@@ -94,8 +96,9 @@ def test_filters_keep_what_the_rows_say(
     [
         ({"city": "东莞"}, "invalid_filter"),
         ({"industry": "C99"}, "invalid_filter"),
-        ({"direction": "数字化"}, "enum"),
-        ({"form": "软件"}, "enum"),
+        ({"direction": "数字化"}, "invalid_filter"),
+        ({"direction": "人工智能"}, "invalid_filter"),
+        ({"form": "软件"}, "invalid_filter"),
         ({"as_of": "2026-12-31"}, "as_of_in_future"),
         ({"as_of": "昨天"}, "date_from_datetime_parsing"),
         ({"year": 1999}, "greater_than_equal"),

@@ -30,9 +30,9 @@ from registry.loader import load, read_files
 from registry.models.library import LibraryEntry
 from registry.models.organisations import Organisation
 from registry.models.resources import Resource
-from registry.services.accounts import find_user
+from registry.services.accounts import create_user, find_user
 from registry.storage import FileStore
-from tests.db.factories import FAST_HASHER, add_user
+from tests.db.factories import ADMIN, FAST_HASHER
 from tests.pages.library_world import (
     BATCHES,
     FIXTURES,
@@ -73,9 +73,11 @@ def load_world(settings: Settings, directory: Path) -> None:
     report = load(sessions=sessions, store=FileStore(settings.var_dir / "files"), files=files,
                   hasher=FAST_HASHER)  # fmt: skip
     assert not report.refused, report.refused
-    with sessions() as session:
-        add_user(session, NOW, OTHER_ORGANISER, Role.ORGANISER)
-        add_user(session, NOW, JUDGE, Role.RELEVANCE_STAFF)
+    with sessions() as session:  # with the fixture's password, as the loader's accounts have
+        for username, role, name in ((OTHER_ORGANISER, Role.ORGANISER, "对接活动组织方 乙"),
+                                     (JUDGE, Role.RELEVANCE_STAFF, "检索效果评测 孙浩")):
+            create_user(session=session, actor=ADMIN, now=NOW, username=username,
+                        password=PASSWORD, role=role, display_name=name, hasher=FAST_HASHER)
         session.commit()
     engine.dispose()
 
