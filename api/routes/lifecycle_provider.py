@@ -28,6 +28,7 @@ from api.schemas.lifecycle import (
     state_label,
 )
 from registry.actor import Actor
+from registry.errors import CalendarNotCovered
 from registry.models.library import LibraryEntry
 from registry.models.resources import Resource
 from registry.services import annual_reports, warnings, withdrawals
@@ -51,11 +52,13 @@ def provider_entries(session: Session, actor: Actor, now: datetime) -> list[Entr
         .where(Resource.organisation_id == org_id)
         .order_by(Resource.code)
     ).all()
-    year = report_year(now)
-    reports = {
-        r.resource_code: r
-        for r in annual_reports.report_statuses(session=session, actor=actor, now=now, year=year)
-    }
+    try:
+        statuses = annual_reports.report_statuses(
+            session=session, actor=actor, now=now, year=report_year(now)
+        )
+    except CalendarNotCovered:  # the deadline cannot be told yet: the entries still show
+        statuses = []
+    reports = {r.resource_code: r for r in statuses}
     open_warnings = {
         w.resource_code: w for w in warnings.warnings_list(session=session, actor=actor, now=now)
     }

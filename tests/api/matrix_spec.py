@@ -102,6 +102,7 @@ EXPECTED: dict[str, AbstractSet[str]] = {
     # the annual catalog (public); events (the organiser's own, staff all); relevance dashboard
     "catalog.list": EVERYONE,
     "catalog.xlsx": EVERYONE,
+    "page.catalog": EVERYONE,
 }
 EXPECTED |= {
     name: frozenset({"organiser", "staff"})
@@ -118,6 +119,13 @@ EXPECTED |= {
         "events.items.annotate",
         "events.items.remove",
         "events.export",
+        "page.events",
+        "page.events.create",
+        "page.event",
+        "page.event.need_add",
+        "page.event.need_remove",
+        "page.event.shortlist",
+        "page.event.items",
     )
 }
 EXPECTED |= {
@@ -131,6 +139,9 @@ EXPECTED |= {
         "relevance.qrels",
         "relevance.report",
         "relevance.report.file",
+        "page.relevance",
+        "page.relevance.judge",
+        "page.relevance.report",
     )
 }
 # After certification (Art.18, 19, 21), complaints (Art.23), public objections (Art.15). A
@@ -158,6 +169,44 @@ EXPECTED |= {
     "complaints.get": frozenset({"staff"}) | REVIEWERS,
     "complaints.notes.add": frozenset({"staff"}) | REVIEWERS,
     "complaints.close": frozenset({"staff"}) | REVIEWERS,
+    "page.lifecycle.provider": PROVIDERS,
+    "page.lifecycle.report_form": {"provider_a"},
+    "page.lifecycle.report_file": {"provider_a"},
+    "page.lifecycle.warning": {"provider_a"},
+    "page.lifecycle.rectify": {"provider_a"},
+    "page.lifecycle.withdrawal_form": {"provider_a"},
+    "page.lifecycle.withdrawal_request": {"provider_a"},
+    "page.lifecycle.withdrawal_cancel": {"provider_a"},
+    "page.lifecycle.city": REVIEWERS,
+    "page.lifecycle.city_forward": {"reviewer_x"},
+    "page.complaints.form": EVERYONE,
+    "page.complaints.file": EVERYONE,
+    "page.complaints.follow_up": EVERYONE,
+    "page.complaints.follow_up_check": EVERYONE,
+    "page.complaints.publicity": EVERYONE,
+    "page.complaints.object": EVERYONE,
+    "page.complaints.objection_follow_up": EVERYONE,
+    "page.complaints.objection_check": EVERYONE,
+    "page.complaints.staff": frozenset({"staff"}) | REVIEWERS,
+    "page.complaints.detail": frozenset({"staff"}) | REVIEWERS,
+    "page.complaints.act": frozenset({"staff"}) | REVIEWERS,
+    "page.complaints.assign": {"staff"},
+}
+EXPECTED |= {
+    name: frozenset({"staff"})
+    for name in (
+        "page.lifecycle.province",
+        "page.lifecycle.province_entry",
+        "page.lifecycle.province_warning",
+        "page.lifecycle.removal_preview",
+        "page.lifecycle.annual_reports",
+        "page.lifecycle.warn",
+        "page.lifecycle.priority",
+        "page.lifecycle.warning_decide",
+        "page.lifecycle.withdrawal_decide",
+        "page.lifecycle.remove",
+        "page.lifecycle.referral_sent",
+    )
 }
 EXPECTED |= {
     name: frozenset({"staff"})
@@ -276,6 +325,8 @@ ORG = {
     "contact_email": "a@b.cn",
 }
 FILE = {"file": ("m.pdf", b"%PDF matrix", "application/pdf")}
+COMPLAINT_FORM = {"subject": "process", "title": "t", "content": "c"}
+REPORT_FORM = {name: str(value) for name, value in LIFECYCLE_REPORT.items()}
 
 # The request of each route: path parameters (by name) and body.
 REQUESTS: dict[str, Spec] = {
@@ -358,6 +409,19 @@ REQUESTS: dict[str, Spec] = {
         "json": {"query_text": "机器视觉检测", "resource_code": i.library_code, "grade": 2}
     },
     "relevance.judgments.remove": no_body,
+    "page.events.create": lambda i: {
+        "data": {"title": "t", "event_type": "供需对接会", "held_on": "2026-03-01",
+                 "city": "佛山市"}
+    },
+    "page.event.need_add": lambda i: {"data": {"company": "c", "text": "机器视觉检测"}},
+    "page.event.need_remove": lambda i: {"data": {}},
+    "page.event.shortlist": lambda i: {"data": {"k": "0"}},  # refused before the index
+    "page.event.items": lambda i: {
+        "data": {"action": "note", "resource_code": i.library_code, "note": "n"}
+    },
+    "page.relevance.judge": lambda i: {
+        "data": {"query_text": "机器视觉检测", "resource_code": i.library_code, "grade": "2"}
+    },
     "provider.annual_reports.file": lambda i: {"json": LIFECYCLE_REPORT},
     "provider.warnings.rectify": lambda i: {"json": {"rectification": "r"}},
     "provider.withdrawals.request": lambda i: {
@@ -380,6 +444,23 @@ REQUESTS: dict[str, Spec] = {
     "complaints.assign": lambda i: {"json": {"assignee_user_id": 1}},
     "complaints.notes.add": lambda i: {"json": {"text": "t"}},
     "complaints.close": lambda i: {"json": {"result": "r"}},
+    "page.lifecycle.report_file": lambda i: {"data": REPORT_FORM},
+    "page.lifecycle.rectify": lambda i: {"data": {"rectification": "r"}},
+    "page.lifecycle.withdrawal_request": lambda i: {"data": {"reason": "r"}},
+    "page.lifecycle.withdrawal_cancel": lambda i: {"data": {}},
+    "page.lifecycle.city_forward": lambda i: {"data": {"opinion": "o"}},
+    "page.lifecycle.warn": lambda i: {"data": {"reasons": "poor_feedback", "detail": "d"}},
+    "page.lifecycle.priority": lambda i: {"data": {"priority": "true"}},
+    "page.lifecycle.warning_decide": lambda i: {"data": {"decision": "close", "note": "n"}},
+    "page.lifecycle.withdrawal_decide": lambda i: {"data": {"decision": "approve", "note": "n"}},
+    "page.lifecycle.remove": lambda i: {"data": {"ground": "major_accident", "reason": "r"}},
+    "page.lifecycle.referral_sent": lambda i: {"data": {"reference": "r"}},
+    "page.complaints.file": lambda i: {"data": COMPLAINT_FORM},
+    "page.complaints.follow_up_check": lambda i: {"data": {"token": "x" * 32}},
+    "page.complaints.object": lambda i: {"data": {"name": "n", "contact": "c", "content": "c"}},
+    "page.complaints.objection_check": lambda i: {"data": {"token": "x" * 32}},
+    "page.complaints.assign": lambda i: {"data": {"assignee_user_id": "1"}},
+    "page.complaints.act": lambda i: {"data": {"action": "note", "text": "t"}},
     "admin.users.create": lambda i: {
         "json": {
             "username": "matrix-user",
