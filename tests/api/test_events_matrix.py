@@ -1,5 +1,5 @@
-"""The authorisation matrix (`test_matrix.py`) run on the routes of the events, catalog and
-relevance modules alone: every caller against the expected table, on a fresh copy of the
+"""The authorisation matrix (`test_matrix.py`) run on the routes and pages of the events,
+catalog and relevance modules alone: every caller against the expected table, on a fresh copy of the
 matrix world per route (the organiser's event holds a shortlisted library resource)."""
 
 from __future__ import annotations
@@ -7,9 +7,11 @@ from __future__ import annotations
 from api.app import api_routes
 from tests.api.conftest import Shared, _prepare
 from tests.api.matrix_spec import EXPECTED
-from tests.api.test_matrix import Matrix, matrix, run_matrix  # noqa: F401 (the fixture)
+from tests.api.test_matrix import Matrix, matrix, run_matrix
 
-PREFIXES = ("events.", "catalog.", "relevance.")
+__all__ = ["matrix"]  # the matrix world fixture, built once for this module too
+
+PREFIXES = ("events.", "catalog.", "relevance.", "page.event", "page.catalog", "page.relevance")
 
 
 def names(shared: Shared) -> set[str]:
@@ -18,7 +20,7 @@ def names(shared: Shared) -> set[str]:
 
 def test_every_route_of_these_modules_has_a_row(shared: Shared) -> None:
     mine = names(shared)
-    assert len(mine) == 22
+    assert len(mine) == 22 + 11  # API routes + pages
     assert sorted(mine - set(EXPECTED)) == []
     assert sorted(n for n in EXPECTED if n.startswith(PREFIXES) and n not in mine) == []
 
