@@ -230,7 +230,25 @@ def _state_zh(value: str) -> str:
     return STATE_LABELS[ApplicationStatus(value)] if known else value
 
 
+def _industry(code: str) -> str:
+    """`C29 橡胶和塑料制品业` for a GB/T 4754 code."""
+    from registry.reference import INDUSTRIES
+
+    return f"{code} {INDUSTRIES[code]}" if code in INDUSTRIES else code
+
+
+def _size(size_bytes: int) -> str:
+    """A file size for people."""
+    if size_bytes < 1024:
+        return f"{size_bytes} B"
+    if size_bytes < 1024 * 1024:
+        return f"{size_bytes / 1024:.1f} KB"
+    return f"{size_bytes / 1024 / 1024:.1f} MB"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "industry": _industry,
+    "size": _size,
     "event_zh": _event_zh,
     "state_zh": _state_zh,
     "mark": _mark,

@@ -17,7 +17,6 @@ from tests.pages.conftest import csrf_of, sign_in
         ("expert-tech-1", "/review/expert", "专家评审"),
         ("province-staff", "/review/province", "省级审核工作台"),
         ("admin", "/review/province/audit", "审计日志"),
-        ("organiser", "/", "描述您的需求"),
     ],
 )
 def test_each_role_lands_on_its_workspace(
