@@ -19,8 +19,9 @@ from registry.reference import GUANGDONG_CITIES, INDUSTRIES, Direction, Form
 
 router = APIRouter(include_in_schema=False)
 PERMISSIONS = {"page.catalog": PUBLIC}
-CHOICES = {
-    "directions": [d.value for d in Direction],
+DIRECTIONS = [d.value for d in Direction]
+CHOICES: dict[str, list[str] | list[tuple[str, str]]] = {
+    "directions": DIRECTIONS,
     "forms": [f.value for f in Form],
     "cities": list(GUANGDONG_CITIES),
     "industries": list(INDUSTRIES.items()),
@@ -53,6 +54,5 @@ def catalog_page(
     return render(request, "catalog/catalog.html", {
         "catalog": view, "sheets": [s for s in sheets if s[2]], "query": query,
         "choices": CHOICES, "direction_links": {d: _link(query, direction=d)
-                                                for d in CHOICES["directions"]},
-        "clear_direction": _link(query, direction=None),
+                                                for d in DIRECTIONS},
     }, principal=principal)  # fmt: skip

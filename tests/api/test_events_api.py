@@ -78,7 +78,7 @@ def test_organiser_b_never_sees_a_s_event(world: LibraryApp, call: Organiser) ->
     call("POST", f"/events/{event_id}/needs/{need_id}/shortlist", json={})
     other = Organiser(world, OTHER_ORGANISER)
     assert event_id not in {e["id"] for e in other("GET", "/events")}
-    attempts = [
+    attempts: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", f"/events/{event_id}", {}),
         ("GET", f"/events/{event_id}/export.xlsx", {}),
         ("GET", f"/events/{event_id}/shortlist", {}),

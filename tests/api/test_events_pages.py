@@ -5,10 +5,10 @@ and never reach another organiser's event."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from tests.api.test_events_world import OTHER_ORGANISER, world
 from tests.pages.conftest import csrf_of, sign_in
@@ -16,7 +16,7 @@ from tests.pages.library_world import LibraryApp
 
 __all__ = ["world"]
 
-EVENT_FORM = {"title": "江门市五金行业技术交流会", "event_type": "技术交流会",
+EVENT_FORM: dict[str, Any] = {"title": "江门市五金行业技术交流会", "event_type": "技术交流会",
               "held_on": "2026-12-18", "city": "江门市", "industry_focus": ["C33"]}  # fmt: skip
 
 
@@ -27,7 +27,7 @@ def visitor(world: LibraryApp, username: str | None = "organiser") -> TestClient
     return client
 
 
-def post(client: TestClient, page: str, action: str, data: dict[str, object]) -> Response:
+def post(client: TestClient, page: str, action: str, data: dict[str, Any]) -> Any:
     token = csrf_of(client.get(page))
     return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False)
 
@@ -48,7 +48,7 @@ def add_need(client: TestClient, event: str, company: str, text: str) -> str:
     added = post(client, event, f"{event}/needs", {"company": company, "text": text})
     assert added.status_code == 303
     page = client.get(event).text
-    return re.findall(r'id="need-(\d+)"', page)[-1]
+    return str(re.findall(r'id="need-(\d+)"', page)[-1])
 
 
 def test_the_organiser_s_workspace_is_the_events(world: LibraryApp) -> None:

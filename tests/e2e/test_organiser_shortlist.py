@@ -18,7 +18,7 @@ import httpx
 import pytest
 import uvicorn
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from api.app import create_app
 from api.deps import current_time, get_password_hasher
@@ -96,7 +96,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    viewport = {"width": WIDTHS["desktop"], "height": 900}
+    viewport: ViewportSize = {"width": WIDTHS["desktop"], "height": 900}
     context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
     opened = context.new_page()
     yield opened
