@@ -6,9 +6,9 @@ The demo library is loaded into a temporary database through the real loader (ap
 reviews, publicity, certification), indexed with the real embedding model (embeddings cached
 under var/index/), and the golden set's test needs are run against it.
 
-SUBJECT says which golden set: the small judged FIXTURE until the real golden set has its
-qrels and `evaluation/baselines/default_test.json` has been written; then switch the one line
-below to REAL (evaluation/README.md, "Quality test").
+SUBJECT says which golden set: REAL (evaluation/golden, held to
+evaluation/baselines/default_test.json), or the small judged FIXTURE with its own baseline
+(tests/quality/fixture_baseline.json) — a one-line switch (evaluation/README.md).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ FIXTURE = Subject(
     REPO / "tests" / "evaluation" / "fixtures" / "demo",
     Path(__file__).resolve().parent / "fixture_baseline.json",
 )
-SUBJECT = FIXTURE  # switch to REAL once evaluation/golden/qrels.tsv and the baseline exist
+SUBJECT = REAL  # FIXTURE: the small judged set in tests/evaluation/fixtures/demo
 
 
 @pytest.fixture(scope="module")
