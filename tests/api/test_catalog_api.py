@@ -96,11 +96,13 @@ def test_filters_keep_what_the_rows_say(
 def test_filters_agree_with_the_registry_s_catalog_rows(
     world: LibraryApp, params: dict[str, Any], keep: Callable[[Row], bool]
 ) -> None:
-    wanted = {name: value or None for name, value in params.items() if name != "priority_only"}
-    text = wanted.pop("q", None)
+    given = {name: value or None for name, value in params.items()}
     with world.sessions() as session:
-        rows = catalog_rows(session=session, as_of=NOW.date(), text=text,
-                            priority_only="priority_only" in params, **wanted)  # fmt: skip
+        rows = catalog_rows(
+            session=session, as_of=NOW.date(), direction=given.get("direction"),
+            city=given.get("city"), industry=given.get("industry"), form=given.get("form"),
+            text=given.get("q"), priority_only="priority_only" in params,
+        )  # fmt: skip
     found = catalog(world, **params)["rows"]
     assert [(r["sheet"], r["number"], r["resource_code"]) for r in found] == [
         (r.sheet, r.number, r.resource_code) for r in rows
