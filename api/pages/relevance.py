@@ -21,6 +21,7 @@ from api.routes.events import live_index
 from api.routes.relevance import (
     REPORT_FILES,
     golden_needs,
+    judged_counts,
     latest_report,
     need_of,
     record,
@@ -28,7 +29,6 @@ from api.routes.relevance import (
 )
 from api.schemas.relevance import JudgmentCreate, ReportRead, ResultsRead
 from registry.enums import Role
-from registry.services import judgments
 
 router = APIRouter(include_in_schema=False)
 PERMISSIONS = {
@@ -58,9 +58,7 @@ def dashboard(
     query_id: str | None, text: str | None, errors: PageErrors | None = None,
 ) -> HTMLResponse:  # fmt: skip
     """The picker and, when a need is chosen, its results to judge."""
-    judged: dict[str, int] = {}
-    for view in judgments.list_judgments(session=session):
-        judged[view.query_id] = judged.get(view.query_id, 0) + 1
+    judged = judged_counts(session)
     needle = (q or "").strip().lower()
     picked = [g for g in golden_needs().values()
               if (not needle or needle in f"{g.query_id} {g.text}".lower())

@@ -63,17 +63,28 @@ class Need:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def golden_path() -> Path:
-    """The project's golden needs."""
-    from evaluation.golden import GOLDEN_DIR, QUERIES_FILE
+def golden_dir() -> Path:
+    """The project's golden set (`queries.jsonl`, `qrels.tsv`)."""
+    from evaluation.golden import GOLDEN_DIR
 
-    return GOLDEN_DIR / QUERIES_FILE
+    return GOLDEN_DIR
 
 
 def golden_needs() -> dict[str, GoldenQuery]:
     """The golden needs by id, re-read when the file changes."""
-    path = golden_path()
+    from evaluation.golden import QUERIES_FILE
+
+    path = golden_dir() / QUERIES_FILE
     return _read_golden(path, path.stat().st_mtime if path.is_file() else 0.0)
+
+
+def golden_grades(query_id: str) -> dict[str, int]:
+    """The golden set's own grades of a need (its committed qrels), resource code -> grade."""
+    from evaluation.golden import QRELS_FILE
+
+    path = golden_dir() / QRELS_FILE
+    qrels = _read_qrels(path, path.stat().st_mtime if path.is_file() else 0.0)
+    return dict(qrels.get(query_id, {}))
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,6 +92,24 @@ def _read_golden(path: Path, _mtime: float) -> dict[str, GoldenQuery]:
     from evaluation.golden import read_queries
 
     return {q.query_id: q for q in read_queries(path)} if path.is_file() else {}
+
+
+@functools.lru_cache(maxsize=4)
+def _read_qrels(path: Path, _mtime: float) -> dict[str, dict[str, int]]:
+    from evaluation.golden import read_qrels
+
+    return read_qrels(path) if path.is_file() else {}
+
+
+def judged_counts(session: Session) -> dict[str, int]:
+    """query_id -> how many resources have a recorded judgment (any judge), in one query."""
+    from sqlalchemy import distinct, func, select
+
+    from registry.models.relevance import RelevanceJudgment as J
+
+    rows = session.execute(select(J.query_id, func.count(distinct(J.resource_code)))
+                           .group_by(J.query_id))  # fmt: skip
+    return {query_id: int(count) for query_id, count in rows}
 
 
 def adhoc_id(text: str) -> str:
@@ -114,14 +143,12 @@ def needs(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[GoldenNeedRead]:
     """Golden needs in file order, with how many resources each has judgments for."""
-    judged: dict[str, set[str]] = {}
-    for view in judgments.list_judgments(session=session):
-        judged.setdefault(view.query_id, set()).add(view.resource_code)
+    judged = judged_counts(session)
     needle = (q or "").strip().lower()
     found = [
         GoldenNeedRead(query_id=g.query_id, text=g.text, tags=list(g.tags),
                        filters={k: list(v) for k, v in g.filters.items()},
-                       judged=len(judged.get(g.query_id, ())))
+                       judged=judged.get(g.query_id, 0))
         for g in golden_needs().values()
         if (not needle or needle in f"{g.query_id} {g.text}".lower())
         and (not tag or tag in g.tags)
@@ -161,7 +188,8 @@ def system_results(
     for view in judgments.list_judgments(session=session, query_id=need.query_id):
         judged.setdefault(view.resource_code, []).append(JudgmentRead.of(view))
     me = _username(session, actor)
-    rows = [_result(live, rank, m, judged.get(m.resource_id, []), me)
+    golden = golden_grades(need.query_id) if need.golden else {}
+    rows = [_result(live, rank, m, judged.get(m.resource_id, []), me, golden.get(m.resource_id))
             for rank, m in enumerate(found.matches, 1)]  # fmt: skip
     shown = {r.resource_code for r in rows}
     others = [j for code, items in sorted(judged.items()) if code not in shown for j in items]
@@ -169,7 +197,8 @@ def system_results(
         query_id=need.query_id, text=need.text, golden=need.golden, tags=list(need.tags),
         filters={name: list(v) for name, v in need.filters.items()}, k=k,
         config=config_name or "default", reason=found.reason, results=rows,
-        other_judgments=others, unjudged=sum(1 for r in rows if not r.judgments),
+        other_judgments=others,
+        unjudged=sum(1 for r in rows if not r.judgments and r.golden_grade is None),
     )  # fmt: skip
 
 
@@ -181,8 +210,9 @@ def _username(session: Session, actor: Actor) -> str | None:
 
 
 def _result(
-    live: LiveIndex, rank: int, match: object, judged: list[JudgmentRead], me: str | None
-) -> ResultRead:
+    live: LiveIndex, rank: int, match: object, judged: list[JudgmentRead], me: str | None,
+    golden: int | None,
+) -> ResultRead:  # fmt: skip
     from matcher.types import ResourceMatch
 
     assert isinstance(match, ResourceMatch)
@@ -195,7 +225,8 @@ def _result(
         provider=fields.get("provider", ""), provider_city=city[0] if city else "",
         score=match.score, confidence=match.confidence,
         low_confidence="low_confidence" in match.flags, flags=list(match.flags),
-        judgments=judged, my_grade=mine, detail_url=f"/library/{match.resource_id}",
+        judgments=judged, my_grade=mine, golden_grade=golden,
+        detail_url=f"/library/{match.resource_id}",
     )  # fmt: skip
 
 

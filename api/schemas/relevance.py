@@ -77,6 +77,7 @@ class ResultRead(ReadSchema):
     flags: list[str]
     judgments: list[JudgmentRead]
     my_grade: int | None = Field(description="当前账号给出的评分")
+    golden_grade: int | None = Field(description="黄金集 qrels.tsv 中的评分（已提交的评判）")
     detail_url: str
 
 
@@ -93,7 +94,7 @@ class ResultsRead(ReadSchema):
     reason: str
     results: list[ResultRead]
     other_judgments: list[JudgmentRead] = Field(description="已评判但不在本次前 k 名中的资源")
-    unjudged: int = Field(description="前 k 名中尚无任何评判的结果数")
+    unjudged: int = Field(description="前 k 名中既无记录的评判、也无黄金集评分的结果数")
 
 
 class MetricRowRead(ReadSchema):

@@ -202,3 +202,20 @@ def test_the_latest_report_and_only_its_files(world: LibraryApp, judge: Judge) -
     finally:
         shutil.rmtree(root, ignore_errors=True)
         (root.parent / "outside.png").unlink(missing_ok=True)
+
+
+def test_a_golden_need_shows_the_golden_set_s_own_grades(
+    judge: Judge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need = {"query_id": "G1", "text": "注塑件外观缺陷机器视觉检测", "tags": ["short"]}
+    (tmp_path / "queries.jsonl").write_text(json.dumps(need, ensure_ascii=False) + "\n", "utf-8")
+    (tmp_path / "qrels.tsv").write_text("G1\tFX-001\t3\nG1\tFX-005\t1\nG1\tFX-004\t0\n", "utf-8")
+    monkeypatch.setattr("api.routes.relevance.golden_dir", lambda: tmp_path)
+    found = judge("GET", "/results", params={"query_id": "G1"})
+    grades = {r["resource_code"]: r["golden_grade"] for r in found["results"]}
+    assert grades["FX-001"] == 3 and grades["FX-005"] == 1
+    assert all(grades[c] is None for c in grades if c not in ("FX-001", "FX-004", "FX-005"))
+    graded = sum(1 for r in found["results"] if r["golden_grade"] is not None or r["judgments"])
+    assert found["unjudged"] == len(found["results"]) - graded
+    listed = judge("GET", "/needs")
+    assert [n["query_id"] for n in listed] == ["G1"]
