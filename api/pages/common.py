@@ -246,7 +246,13 @@ def _size(size_bytes: int) -> str:
     return f"{size_bytes / 1024 / 1024:.1f} MB"
 
 
+def _role_zh(value: str) -> str:
+    known = value in Role._value2member_map_
+    return ROLE_LABELS.get(Role(value), value) if known else value
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "role_zh": _role_zh,
     "industry": _industry,
     "size": _size,
     "event_zh": _event_zh,

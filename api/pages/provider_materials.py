@@ -4,9 +4,10 @@ documents with their files (Art.9(3)-(4)); financial documents belong to the org
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
+from fastapi import UploadFile as FastApiUpload
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -122,5 +123,11 @@ def _add_evidence(
             expires_on=body.expires_on,
             issuer=body.issuer,
         ),
-        upload=read_upload(upload, max_bytes=limit, expected_sha256=None, field="file"),
+        upload=read_upload(
+            # Starlette's UploadFile (FastAPI's subclasses it); read_upload only reads `.file`.
+            cast(FastApiUpload, upload),
+            max_bytes=limit,
+            expected_sha256=None,
+            field="file",
+        ),
     )

@@ -5,14 +5,14 @@ from the rendered forms."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from api.deps import current_time
 from tests.pages.library_world import PASSWORD, LibraryApp, library_app
@@ -46,14 +46,21 @@ def client(world: LibraryApp) -> TestClient:
     return TestClient(world.app, base_url="http://testserver", raise_server_exceptions=False)
 
 
-def csrf_of(response: Response) -> str:
+class Rendered(Protocol):
+    """A response with a text body (httpx's, whichever copy the test client uses)."""
+
+    @property
+    def text(self) -> str: ...
+
+
+def csrf_of(response: Rendered) -> str:
     """The CSRF token in a rendered page's forms."""
     found = CSRF.search(response.text)
     assert found, "no form with a CSRF token on the page"
     return found.group(1)
 
 
-def sign_in(client: TestClient, username: str, *, next: str = "/workspace") -> Response:
+def sign_in(client: TestClient, username: str, *, next: str = "/workspace") -> Any:
     """Sign in through the login form; the answer after the redirects."""
     token = csrf_of(client.get("/login"))
     return client.post(
@@ -63,8 +70,8 @@ def sign_in(client: TestClient, username: str, *, next: str = "/workspace") -> R
 
 
 def post_form(
-    client: TestClient, page: str, action: str, data: dict[str, object], **kwargs: object
-) -> Response:
+    client: TestClient, page: str, action: str, data: Mapping[str, object], **kwargs: Any
+) -> Any:
     """Post a form of `page` to `action` with the page's CSRF token (no redirects followed)."""
     token = csrf_of(client.get(page))
-    return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False, **kwargs)  # type: ignore[arg-type]
+    return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False, **kwargs)
