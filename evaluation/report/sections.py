@@ -105,7 +105,8 @@ def comparison_table(comparison: Comparison, metrics: Sequence[str] = HEADLINE) 
         cells = []
         for metric in metrics:
             t = comparison.test(other, metric)
-            cells.append(f"{fmt(t.other_mean)} ({t.delta:+.3f}, p={t.p_value:.3f}){t.marker()}")
+            p = f"p={t.p_value:.3f}" if t.p_value >= 0.001 else "p<0.001"
+            cells.append(f"{fmt(t.other_mean)} ({t.delta:+.3f}, {p}){t.marker()}")
         primary = comparison.test(other, PRIMARY_METRIC)
         rows.append((other, *cells, f"{primary.wins}/{primary.ties}/{primary.losses}"))
     headers = ("配置", *(LABELS[m] for m in metrics), f"胜/平/负（{LABELS[PRIMARY_METRIC]}）")
