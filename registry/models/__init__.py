@@ -31,6 +31,7 @@ from registry.models.monitoring import (
     WithdrawalRequest,
 )
 from registry.models.organisations import Accident, Ban, Organisation, Revenue, Violation
+from registry.models.relevance import RelevanceJudgment
 from registry.models.resources import (
     Case,
     ConsortiumMember,
@@ -84,6 +85,7 @@ __all__ = [
     "PanelAssignment",
     "PanelReport",
     "PublicContact",
+    "RelevanceJudgment",
     "Removal",
     "Resource",
     "ResourceDirection",
