@@ -57,6 +57,7 @@ def index_options(settings: Settings) -> IndexOptions:
         passage_prefix=model.passage_prefix,
         threads=model.threads,
         batch_size=model.batch_size,
+        max_seq_length=model.max_seq_length,
         warned_factor=settings.index.warned_factor,
         priority_boost=settings.index.priority_boost,
     )

@@ -41,6 +41,7 @@ class IndexOptions:
     passage_prefix: str = "passage: "
     threads: int = 1  # torch and FAISS threads
     batch_size: int = 32
+    max_seq_length: int = 256  # tokens the encoder reads of each text
     warned_factor: float = 0.5
     priority_boost: float = 1.2
     query_workers: int = 1  # concurrent query encodings of match_async
@@ -64,6 +65,7 @@ def open_encoder(options: IndexOptions) -> Encoder:
         passage_prefix=options.passage_prefix,
         threads=options.threads,
         batch_size=options.batch_size,
+        max_seq_length=options.max_seq_length,
     )
 
 

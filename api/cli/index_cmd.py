@@ -13,35 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from api.index_runtime import index_options
 from api.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from indexing.live import LiveIndex
-    from indexing.service import IndexOptions
 
 NAME = "index"
 app = typer.Typer(no_args_is_help=True, help="匹配索引：从资源库构建、增量更新、查看状态。")
 
 STAGE_LABELS = {"embed": "嵌入新文本", "index": "建立索引", "save": "写入快照"}
-
-
-def index_options(settings: Settings) -> IndexOptions:
-    """The index options of a deployment's settings."""
-    from indexing.service import IndexOptions
-
-    model = settings.model
-    return IndexOptions(
-        index_dir=settings.index.dir,
-        model=model.name_or_path or str(model.path),
-        query_prefix=model.query_prefix,
-        passage_prefix=model.passage_prefix,
-        threads=model.threads,
-        batch_size=model.batch_size,
-        warned_factor=settings.index.warned_factor,
-        priority_boost=settings.index.priority_boost,
-    )
 
 
 def database_sessions(settings: Settings) -> sessionmaker[Session]:
