@@ -59,6 +59,7 @@ demo: model
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy matcher indexing registry api evaluation
 
 test: install model browser check
 	$(BIN)/pytest --all-tiers
