@@ -50,6 +50,7 @@ PERMISSIONS = {
 }
 GROUNDS = [(g.value, GROUND_LABELS[g], GROUND_ARTICLES[g]) for g in RemovalGround]
 REASONS = [(r.value, label) for r, label in REASON_LABELS.items()]
+ENTRY_ROWS = 30  # the desk lists work first; the whole library is searched, not scrolled
 
 
 def _warnings(
@@ -81,6 +82,7 @@ def desk_page(
         session=session, actor=actor, status=WithdrawalStatus.FORWARDED
     )
     referrals = removals.pending_referrals(session=session, actor=actor)
+    entries = library_entries(session, status=status, q=q)
     return render(
         request,
         "lifecycle/province_desk.html",
@@ -89,7 +91,8 @@ def desk_page(
             "warnings": _warnings(session, principal, now, open_only=True),
             "withdrawals": [WithdrawalRead.of(r) for r in forwarded],
             "referrals": [ReferralRead.model_validate(r) for r in referrals],
-            "entries": library_entries(session, status=status, q=q),
+            "entries": entries[:ENTRY_ROWS],
+            "total": len(entries),
             "q": q or "",
             "status": status.value if status else "",
             "states": [(s.value, state_label(s)) for s in LibraryStatus],
