@@ -117,8 +117,15 @@ class Hit:
 class Encoder(Protocol):
     """Turns texts into float32, L2-normalised rows; adds model-specific prefixes itself."""
 
-    model_id: str
-    dimension: int
+    @property
+    def model_id(self) -> str:
+        """Identifies the model and everything that changes its vectors (cache and manifest key)."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """Length of every vector."""
+        ...
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed needs (e5: with the `query: ` prefix); shape (len(texts), dimension)."""
