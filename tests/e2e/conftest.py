@@ -165,13 +165,16 @@ def shoot(page: Page, name: str, *, reload: bool = True) -> None:
     """The page at desktop and phone width, full length, into var/screenshots/.
 
     With `reload` the page is loaded again at each width (GET pages), so scripts that adapt to
-    the width run; otherwise the current document is laid out again (a form's answer)."""
+    the width run; otherwise the current document is laid out again (a form's answer). A page
+    wider than the screen (sideways scrolling of the whole page) fails the test."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for label, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
         if reload:
             page.goto(page.url)
         page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{name} overflows at {width} px: {scroll_width} px wide"
 
 
 def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -17,6 +17,7 @@ PAGES = [
     (None, "/library"),
     (None, "/library/FX-001"),
     (None, "/login"),
+    (None, "/register"),
     ("fx-mingshi", "/provider"),
     ("fx-mingshi", "/provider/resources/new"),
     ("fx-mingshi", "/provider/resources/1"),
