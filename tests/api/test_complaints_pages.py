@@ -48,7 +48,7 @@ def _file(client: TestClient, data: dict[str, str]) -> str:
 def _follow(client: TestClient, token: str) -> str:
     answer = post(client, "/complaints/follow-up", "/complaints/follow-up", {"token": token})
     assert answer.status_code == 200, answer.text[:400]
-    return answer.text
+    return str(answer.text)
 
 
 def test_a_visitor_files_and_follows_a_complaint(client: TestClient, ready: ApiWorld) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.api.conftest import Clock
@@ -38,7 +39,7 @@ def sign_in(client: TestClient, username: str) -> None:
     assert done.status_code == 200 and "/login" not in str(done.url), done.text[:300]
 
 
-def post(client: TestClient, page: str, action: str, data: dict[str, object]) -> Response:
+def post(client: TestClient, page: str, action: str, data: Mapping[str, object]) -> Any:
     """Post a form of `page` with its CSRF token, not following the redirect."""
     token = CSRF.search(client.get(page).text)
     assert token, f"no form on {page}"

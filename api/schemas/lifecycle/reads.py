@@ -1,15 +1,13 @@
-"""What the API sends and reads for the library after certification (Art.18, 19, 21): annual
-reports, warnings and rectification, voluntary withdrawals, direct removals with their ban and
-credit referral, priority, and the sweep's flags. Each read schema is built from the registry's
+"""What the API sends for the library after certification (Art.18, 19, 21): annual reports,
+warnings and rectification, voluntary withdrawals, direct removals with their ban and credit
+referral, priority, and the sweep's flags. Each read schema is built from the registry's
 rows or views by `of(...)`; deadlines carry whether they are overdue and the days left."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field
-
-from api.schemas.common import InputSchema, LocalDateTime, ReadSchema
+from api.schemas.common import LocalDateTime, ReadSchema
 from registry.enums import LibraryStatus
 from registry.findings import article_zh
 from registry.models.monitoring import (
@@ -24,11 +22,10 @@ from registry.models.monitoring import (
     WithdrawalStatus,
 )
 from registry.services import warnings, withdrawals
-from registry.services.annual_reports import AnnualReportInput, ReportState, ReportStatus
+from registry.services.annual_reports import ReportState, ReportStatus
 from registry.services.removals import GROUND_LABELS, RemovalResult
 from registry.workflow import ENTRY_STATE_LABELS
 
-TEXT = 8000
 REPORT_STATE_LABELS = {
     ReportState.FILED: "已报送",
     ReportState.FILED_LATE: "逾期报送",
@@ -53,79 +50,6 @@ FLAG_LABELS = {
 def days_left(due_on: date, today: date) -> int:
     """Days from `today` to the last day `due_on` (negative once it has passed)."""
     return (due_on - today).days
-
-
-# --- requests --------------------------------------------------------------------------------
-
-
-class AnnualReportCreate(InputSchema):
-    """The annual report of one library entry on one year (Art.18)."""
-
-    year: int = Field(ge=2000, le=2100, examples=[2025])
-    promotion: str = Field(min_length=1, max_length=TEXT, description="市场推广情况")
-    application_data: str = Field(min_length=1, max_length=TEXT, description="应用成效数据")
-    technical_updates: str = Field(min_length=1, max_length=TEXT, description="技术更新迭代情况")
-    enterprises_served: int = Field(ge=0, le=10_000_000, description="服务企业数量")
-    feedback: str = Field(min_length=1, max_length=TEXT, description="服务企业反馈意见")
-
-    def to_input(self) -> AnnualReportInput:
-        """The registry's input."""
-        return AnnualReportInput(
-            promotion=self.promotion,
-            application_data=self.application_data,
-            technical_updates=self.technical_updates,
-            enterprises_served=self.enterprises_served,
-            feedback=self.feedback,
-        )
-
-
-class RectificationCreate(InputSchema):
-    """What the provider rectified after a warning (Art.19(1))."""
-
-    rectification: str = Field(min_length=1, max_length=TEXT)
-
-
-class WithdrawalCreate(InputSchema):
-    """A request to take one of the provider's entries out of the library (Art.19(3))."""
-
-    resource_code: str = Field(min_length=1, max_length=16)
-    reason: str = Field(min_length=1, max_length=4000)
-
-
-class OpinionCreate(InputSchema):
-    """The city's opinion when forwarding a withdrawal request (Art.19(3))."""
-
-    opinion: str = Field(min_length=1, max_length=4000)
-
-
-class NoteCreate(InputSchema):
-    """The province's note on a decision (close or remove after a warning, approve or refuse a
-    withdrawal)."""
-
-    note: str = Field(min_length=1, max_length=4000)
-
-
-class WarningCreate(InputSchema):
-    """A warning with its reasons (Art.19(1))."""
-
-    reasons: list[WarningReason] = Field(min_length=1, max_length=4)
-    detail: str = Field(min_length=1, max_length=4000)
-
-
-class RemovalCreate(InputSchema):
-    """A direct removal of an organisation (Art.19(2), Art.21)."""
-
-    ground: RemovalGround
-    reason: str = Field(min_length=1, max_length=4000)
-
-
-class ReferralSentCreate(InputSchema):
-    """The receipt of a credit referral sent to the credit authority (Art.21)."""
-
-    reference: str = Field(min_length=1, max_length=100)
-
-
-# --- responses -------------------------------------------------------------------------------
 
 
 class AnnualReportStatusRead(ReadSchema):
