@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import library
+from registry.db import read_only_sessions
 from registry.enums import LibraryEventKind
 from registry.library import LibraryEntryView, LibraryEvent
 
@@ -34,7 +35,8 @@ class DatabaseSource:
     """`LibrarySource` over the registry database (`registry.library`)."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
+        # Reads only: on SQLite a poll every half second must not take the write lock.
+        self.sessions = read_only_sessions(sessions)
 
     def entries(self, codes: Sequence[str] | None = None) -> list[LibraryEntryView]:
         """Certified and warned entries, read in one short transaction."""

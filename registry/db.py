@@ -116,6 +116,11 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # A reader never upgrades to a writer, so a deferred BEGIN is safe and, under WAL,
+            # reads its snapshot without queueing behind writers.
+            connection.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE takes the write lock at BEGIN: concurrent writers queue instead of failing
         # with SQLITE_BUSY_SNAPSHOT when they upgrade a stale read snapshot.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -124,4 +129,15 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to `engine`; objects stay readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+# Execution option of engines whose sessions only read (see `read_only_sessions`).
+READ_ONLY = "funeng_read_only"
+
+
+def read_only_sessions(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions like `sessions` for work that never writes (index pollers, readiness probes):
+    on SQLite they begin deferred and so never wait for, nor hold up, the write lock."""
+    bind = sessions.kw["bind"]
+    return sessionmaker(bind=bind.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 

@@ -11,7 +11,14 @@ from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
 from sqlalchemy.exc import StatementError
 
 import registry.models  # noqa: F401
-from registry.db import Base, UTCDateTime, make_engine, normalise_url
+from registry.db import (
+    Base,
+    UTCDateTime,
+    make_engine,
+    normalise_url,
+    read_only_sessions,
+    session_factory,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +59,19 @@ def test_every_constraint_is_named_by_convention() -> None:
         for constraint in table.constraints:
             assert constraint.name, f"{table.name}: unnamed {type(constraint).__name__}"
             assert len(str(constraint.name)) <= 63  # PostgreSQL's identifier limit
+
+
+def test_sqlite_readers_do_not_queue_behind_a_writer(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+    writers = session_factory(engine)
+    with writers() as writer:
+        writer.execute(text("INSERT INTO t VALUES (2)"))  # holds the write lock, uncommitted
+        with read_only_sessions(writers)() as reader:
+            # the committed snapshot, read at once; a writer's session would BEGIN IMMEDIATE
+            # here and fail with "database is locked" after the busy timeout
+            assert reader.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
+        writer.commit()
+    engine.dispose()
