@@ -133,3 +133,39 @@ def test_another_organiser_and_other_roles_are_kept_out(world: LibraryApp) -> No
     assert provider.get("/events").status_code == 403
     anonymous = visitor(world, None).get(event)
     assert anonymous.status_code == 401 and 'action="/login"' in anonymous.text
+
+
+CONTROL = re.compile(r"<(input|select|textarea)\b([^>]*)>")
+
+
+def check_markup(html: str, where: str) -> None:
+    """The markup rules of `tests/pages/test_markup.py`: unique ids, every control labelled,
+    every posting form with its CSRF token."""
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == [], f"duplicate ids on {where}"
+    labelled = set(re.findall(r'<label[^>]*\sfor="([^"]+)"', html))
+    for _, attributes in CONTROL.findall(html):
+        if re.search(r'type="(hidden|checkbox|radio|submit)"', attributes):
+            continue
+        found = re.search(r'\sid="([^"]+)"', attributes)
+        assert found and found.group(1) in labelled, f"unlabelled control on {where}: {attributes}"
+    for form in re.findall(r'<form[^>]*method="post".*?</form>', html, flags=re.S):
+        assert 'name="csrf_token"' in form, f"a form without its CSRF token on {where}"
+
+
+def test_the_pages_markup(world: LibraryApp) -> None:
+    client = visitor(world)
+    event = new_event(client)
+    vision = add_need(client, event, "甲厂", "想用机器视觉做注塑件外观缺陷检测")
+    bundle = add_need(client, event, "乙厂", "想用机器视觉做缺陷检测，同时上线MES")
+    post(client, event, f"{event}/needs/{vision}/shortlist", {"allow_same_provider": "on"})
+    post(client, event, f"{event}/needs/{bundle}/shortlist", {"mode": "bundle"})
+    judge = visitor(world, "relevance")
+    pages = [(client, "/events"), (client, event), (client, f"{event}?overall=1"),
+             (judge, "/relevance?text=机器视觉缺陷检测"), (judge, "/relevance?query_id=N214"),
+             (judge, "/relevance/report"), (visitor(world, None), "/catalog")]  # fmt: skip
+    for who, path in pages:
+        page = who.get(path)
+        assert page.status_code == 200, path
+        check_markup(page.text, path)
+    assert len(re.findall(r'class="sl-item', client.get(event).text)) >= 4
