@@ -80,6 +80,9 @@ def test_provider_sees_deadlines_files_the_report_and_asks_to_withdraw(
     refused = post(client, form, f"/provider/library/{CODE_A}/annual-report",
                    REPORT | {"year": 2026})  # fmt: skip
     assert refused.status_code == 422 and "第十八条" in refused.text and "2026" in refused.text
+    partial = {k: v for k, v in REPORT.items() if k != "promotion"}
+    named = post(client, form, f"/provider/library/{CODE_A}/annual-report", partial)
+    assert named.status_code == 422 and "市场推广情况：此项为必填" in named.text
     filed = post(client, form, f"/provider/library/{CODE_A}/annual-report", REPORT)
     assert filed.status_code == 303 and filed.headers["location"] == "/provider/library"
     html = page(client, "/provider/library")
