@@ -138,3 +138,12 @@ def test_staff_routes_are_closed_to_the_public_and_providers(
     api.call("POST", f"/complaints/{cid}/closure", "staff", json={"result": "已督促地市办理"})
     api.refused("POST", f"/complaints/{cid}/closure", "staff", 409, "transition_not_allowed",
                 json={"result": "again"})  # fmt: skip
+
+
+def test_staff_read_a_complaint_with_its_contacts(api: Api) -> None:
+    api.call("POST", "/complaints", None, 201, json=ABOUT_ENTRY)
+    [listed] = api.call("GET", "/complaints?open_only=true", "staff")
+    seen = api.call("GET", f"/complaints/{listed['id']}", "staff")
+    assert seen["contact_name"] == "周先生" and seen["content"] == ABOUT_ENTRY["content"]
+    assert seen["subject_label"] == "资源库中的赋能资源" and seen["notes"] == []
+    api.refused("GET", "/complaints/999", "staff", 404, "complaint_not_found")

@@ -169,3 +169,36 @@ def test_the_library_list_filters_by_state_and_text(api: Api) -> None:
     assert api.call("GET", "/province/library?status=warned", "staff") == []
     [found] = api.call("GET", "/province/library?q=深圳测试", "staff")
     assert found["resource_code"] == CODE_B and found["city"] == "深圳市"
+
+
+@pytest.mark.postgres
+@BOTH
+def test_a_refused_withdrawal_is_read_in_scope_and_told_to_the_provider(api: Api) -> None:
+    api.clock.now = at(2026, 5, 11)
+    ask = {"resource_code": CODE_B, "reason": "转型"}
+    rid = api.call("POST", "/provider/withdrawals", "provider-2", 201, json=ask)["id"]
+    assert api.call("GET", f"/city/withdrawals/{rid}", "sz-reviewer")["status"] == "requested"
+    api.call("POST", f"/city/withdrawals/{rid}/forward", "sz-reviewer", json={"opinion": "同意"})
+    [waiting] = api.call("GET", "/province/withdrawals?status=forwarded", "staff")
+    assert waiting["id"] == rid and waiting["city_opinion"] == "同意"
+    assert api.call("GET", f"/province/withdrawals/{rid}", "staff")["status_label"] == "待省厅审核"
+    refused = api.call("POST", f"/province/withdrawals/{rid}/refusal", "staff",
+                       json={"note": "该资源正在年度评估中"})  # fmt: skip
+    assert refused["status"] == "refused" and refused["decision_note"] == "该资源正在年度评估中"
+    assert api.call("GET", "/province/withdrawals?status=forwarded", "staff") == []
+    [entry] = api.call("GET", "/provider/library", "provider-2")
+    assert entry["status"] == "certified" and entry["pending_withdrawal_id"] is None
+    notices = api.call("GET", "/provider/notifications", "provider-2")
+    assert any("未获同意" in n["message"] for n in notices)
+    api.refused("POST", f"/province/withdrawals/{rid}/approval", "staff", 409,
+                "transition_not_allowed", "Art.19(3)", json={"note": "改为同意"})  # fmt: skip
+
+
+def test_a_warning_is_read_by_its_provider_and_the_province(api: Api) -> None:
+    api.clock.now = at(2026, 1, 5, 10)
+    wid = api.call("POST", f"/province/library/{CODE_A}/warnings", "staff", 201, json=WARNING)["id"]
+    mine = api.call("GET", f"/provider/warnings/{wid}", "provider-1")
+    staff = api.call("GET", f"/province/warnings/{wid}", "staff")
+    assert mine == staff and mine["detail"] == WARNING["detail"] and mine["article"] == "Art.19(1)"
+    everything = api.call("GET", "/province/warnings?open_only=false", "staff")
+    assert [w["id"] for w in everything] == [wid]
