@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -231,7 +232,7 @@ def _result(
 
 
 def record(
-    *, session: Session, actor: Actor, now: NowDep, body: JudgmentCreate
+    *, session: Session, actor: Actor, now: datetime, body: JudgmentCreate
 ) -> judgments.JudgmentView:
     """Record the caller's judgment; a golden need's text is the golden one."""
     need = need_of(body.query_id, body.query_text)
