@@ -21,7 +21,7 @@ from registry.models.organisations import Ban, Organisation
 from registry.models.resources import Resource
 from registry.services.annual_reports import missing_flag_key
 from registry.services.deadlines import overdue
-from registry.services.periods import annual_report_due_on
+from registry.services.periods import annual_report_due_on, is_past
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _CHECKER = Actor(user_id=None, role=Role.ADMIN)
@@ -68,7 +68,7 @@ def missing_annual_reports(session: Session, now: datetime) -> list[Condition]:
             if (entry.id, year) in filed:
                 continue
             due_on = annual_report_due_on(year, calendar)
-            if today <= due_on:
+            if not is_past(due_on, today, calendar):
                 continue
             conditions.append(
                 Condition(
@@ -95,8 +95,11 @@ def overdue_warnings(session: Session, now: datetime) -> list[Condition]:
         )
         .order_by(LibraryWarning.rectification_due_on, LibraryWarning.id)
     )
+    calendar = work_calendar(session)
     conditions = []
     for warning, resource, org in rows:
+        if not is_past(warning.rectification_due_on, today, calendar):
+            continue  # its last day was a rest day: the period runs to the next working day
         if warning.status is WarningStatus.OPEN:
             what = "整改期满仍未提交整改报告，请决定是否移出资源库"
         else:

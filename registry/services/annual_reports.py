@@ -27,7 +27,7 @@ from registry.models.monitoring import AnnualReport, FlagKind, MonitoringFlag
 from registry.models.organisations import Organisation
 from registry.models.resources import Resource
 from registry.services.library_admin import entry_by_code
-from registry.services.periods import annual_report_due_on
+from registry.services.periods import annual_report_due_on, is_past
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ARTICLE = "Art.18"
@@ -91,13 +91,14 @@ def file_annual_report(
     _check_input(data, year=year, today=today, entry=entry)
     if _report(session, entry.id, year) is not None:
         raise _exists(resource_code, year)
-    due_on = annual_report_due_on(year, work_calendar(session))
+    calendar = work_calendar(session)
+    due_on = annual_report_due_on(year, calendar)
     report = AnnualReport(
         library_entry_id=entry.id, year=year, promotion=data.promotion.strip(),
         application_data=data.application_data.strip(),
         technical_updates=data.technical_updates.strip(),
         enterprises_served=data.enterprises_served, feedback=data.feedback.strip(),
-        due_on=due_on, late=today > due_on, submitted_at=now,
+        due_on=due_on, late=is_past(due_on, today, calendar), submitted_at=now,
         submitted_by_user_id=signed_in(actor),
     )  # fmt: skip
     session.add(report)

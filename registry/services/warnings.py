@@ -29,7 +29,7 @@ from registry.services.library_admin import (
     move_status,
     notify_entry,
 )
-from registry.services.periods import months_deadline
+from registry.services.periods import is_past, months_deadline
 from registry.workflow import EntryEvent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -128,7 +128,8 @@ def submit_rectification(
     if not rectification.strip():
         raise InvalidInput("整改报告不能为空", code="rectification_required", article=ARTICLE,
                            loc=("rectification",))  # fmt: skip
-    late = now.astimezone(SHANGHAI).date() > warning.rectification_due_on
+    late = is_past(warning.rectification_due_on, now.astimezone(SHANGHAI).date(),
+                   work_calendar(session))
     _move(session, warning, (WarningStatus.OPEN, WarningStatus.RECTIFIED), WarningStatus.RECTIFIED,
           rectification=rectification.strip(), rectified_at=now)  # fmt: skip
     record(session, actor=actor, now=now, action="warning.rectify", object_type="warning",
@@ -159,7 +160,9 @@ def _decide(
                            loc=("note",))  # fmt: skip
     warning = get_warning(session=session, actor=actor, warning_id=warning_id)
     today = now.astimezone(SHANGHAI).date()
-    waiting = warning.status is WarningStatus.OPEN and today <= warning.rectification_due_on
+    waiting = warning.status is WarningStatus.OPEN and not is_past(
+        warning.rectification_due_on, today, work_calendar(session)
+    )
     if event is EntryEvent.REMOVE and waiting:
         raise TransitionNotAllowed(
             f"整改期限至{warning.rectification_due_on.isoformat()}，期限届满前未提交整改的"

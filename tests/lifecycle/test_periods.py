@@ -11,6 +11,7 @@ from registry.errors import CalendarNotCovered
 from registry.services.periods import (
     add_months,
     annual_report_due_on,
+    is_past,
     months_deadline,
     next_working_day,
 )
@@ -65,10 +66,29 @@ def test_annual_report_deadline_is_31_march_or_the_next_working_day() -> None:
     assert annual_report_due_on(2023, CALENDAR) == date(2024, 4, 1)  # 31 March 2024: Sunday
 
 
-def test_a_year_without_holiday_data_is_refused_until_a_table_is_loaded() -> None:
-    with pytest.raises(CalendarNotCovered):
-        annual_report_due_on(2026, CALENDAR)  # due in 2027: chinese-calendar stops at 2026
+def test_a_loaded_table_decides_deadlines_in_its_year() -> None:
     loaded = WorkCalendar([YearTable(2027, frozenset({date(2027, 4, 5)}), frozenset())])
     assert annual_report_due_on(2026, loaded) == date(2027, 3, 31)
     leap = WorkCalendar([YearTable(2028, frozenset(), frozenset())])
     assert months_deadline(date(2027, 8, 31), 6, leap) == date(2028, 2, 29)  # a Tuesday
+
+
+def test_a_period_ending_in_a_year_without_data_keeps_its_calendar_end_for_now() -> None:
+    # A warning given on 2026-11-26 runs to 2027-05-26; 2027 has no holiday data yet, so the
+    # deadline is stored as the calendar end and the Civil Code extension waits for the data.
+    assert months_deadline(date(2026, 11, 26), 6, CALENDAR) == date(2027, 5, 26)
+    assert annual_report_due_on(2026, CALENDAR) == date(2027, 3, 31)
+    # Before the calendar end nothing needs the data; after it, the answer is refused, not guessed.
+    assert not is_past(date(2027, 5, 26), date(2027, 5, 26), CALENDAR)
+    with pytest.raises(CalendarNotCovered):
+        is_past(date(2027, 5, 26), date(2027, 5, 27), CALENDAR)
+
+
+def test_is_past_extends_a_last_day_that_is_a_rest_day() -> None:
+    # 2027-05-01 a (loaded) holiday through 05-05: a period ending on 05-01 runs to 05-06.
+    holidays = frozenset(date(2027, 5, d) for d in range(1, 6))
+    loaded = WorkCalendar([YearTable(2027, holidays, frozenset())])
+    assert not is_past(date(2027, 5, 1), date(2027, 5, 6), loaded)
+    assert is_past(date(2027, 5, 1), date(2027, 5, 7), loaded)
+    # an ordinary working last day: past the day after
+    assert is_past(date(2026, 11, 26), date(2026, 11, 27), CALENDAR)
