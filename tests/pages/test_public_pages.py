@@ -60,7 +60,7 @@ def test_bundle_view_shows_which_resource_covers_which_aspect(client: TestClient
     html = client.get("/", params={"need": need, "bundle": "1"}).text
     assert "需求的各个方面" in html and "覆盖需求的 3/3 个方面" in html
     for aspect in ("想用机器视觉做缺陷检测", "上线MES", "通过跨境电商拓展海外市场"):
-        assert f"<td>{aspect}</td>" in html
+        assert f"<td data-label=\"方面\">{aspect}</td>" in html
 
 
 def test_an_empty_need_is_refused_on_the_form(client: TestClient) -> None:
