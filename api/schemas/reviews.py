@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from api.schemas.applications import ApplicationRead
 from api.schemas.common import InputSchema, LocalDateTime, ReadSchema, VersionedAction
@@ -169,6 +169,14 @@ class ObjectionRead(ReadSchema):
     decision: ObjectionDecision | None
     decision_reason: str | None
     decided_at: LocalDateTime | None
+    contact: str | None = Field(default=None, description="公众异议人的联系方式（仅省厅可见）")
+    recorded_by_user_id: int | None = Field(default=None, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def from_public(self) -> bool:
+        """True for an objection raised by the public on the publicity page (Art.15)."""
+        return self.recorded_by_user_id is None
 
 
 class ExpertRead(ReadSchema):

@@ -49,6 +49,8 @@ def test_raised_by_anyone_decided_by_the_province_and_followed(api: Api, world: 
     assert seen["decision"] is None and seen["status_label"].startswith("待")
     [recorded] = api.call("GET", f"/province/applications/{app_id}/objections", "staff")
     assert recorded["raised_by"] == OBJECTION["name"] and recorded["decision"] is None
+    assert recorded["from_public"] and recorded["contact"] == OBJECTION["contact"]
+    assert "recorded_by_user_id" not in recorded
     api.clock.now = at(2025, 11, 21, 10)
     api.refused("POST", f"/province/applications/{app_id}/certification", "staff", 409,
                 "art15.objection_pending", "Art.15", json={})  # fmt: skip
