@@ -27,7 +27,7 @@ def test_resource_document_fields_facets_and_text() -> None:
         "机器视觉缺陷检测",
         directions=("人工智能应用", "制造生产"),
         keywords=("机器视觉", "缺陷检测"),
-        consortium_names=("华南理工大学", "东莞检测中心"),
+        consortium_names=("岭南理工大学", "东莞检测中心"),
     )
     resource, *cases = entry_documents(view, FACTORS)
     assert (resource.doc_id, resource.resource_id, resource.kind) == (
@@ -46,7 +46,7 @@ def test_resource_document_fields_facets_and_text() -> None:
         "scenarios": "外观检测",
         "keywords": "机器视觉、缺陷检测",
         "provider": "东莞测试科技有限公司1",
-        "consortium": "华南理工大学、东莞检测中心",
+        "consortium": "岭南理工大学、东莞检测中心",
     }
     assert dict(resource.facets) == {
         "direction": ("人工智能应用", "制造生产"),
@@ -59,7 +59,7 @@ def test_resource_document_fields_facets_and_text() -> None:
     assert resource.provider_id == "101"
     assert (resource.prior, resource.flags) == (1.0, ())
     # Every searchable field is in the text, the industries with their Chinese names.
-    for needle in ("机器视觉外观缺陷检测系统", "橡胶和塑料制品业", "东莞测试科技", "华南理工大学"):
+    for needle in ("机器视觉外观缺陷检测系统", "橡胶和塑料制品业", "东莞测试科技", "岭南理工大学"):
         assert needle in resource.text
     assert [c.kind for c in cases] == ["case"]
 
