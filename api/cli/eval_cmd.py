@@ -313,3 +313,54 @@ def qrels(
     write_qrels(target, exported)
     pairs = sum(len(j) for j in exported.values())
     typer.echo(f"已写入 {target}：{len(exported)} 条需求，{pairs} 个评判")
+
+
+@app.command("bundles")
+def bundles(
+    configs: Annotated[
+        list[str] | None, typer.Argument(help="配置名或 YAML 路径（默认 default）")
+    ] = None,
+    split: SplitOption = "test",
+    golden: GoldenOption = None,
+    database_url: DatabaseOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Score the bundles of the multi-aspect needs (precision, recall, missed aspects)."""
+    from evaluation.bundles import (
+        SUMMARY_HEADERS,
+        bundle_blocks,
+        bundles_json,
+        evaluate_bundles,
+        summary_rows,
+    )
+    from evaluation.errors import EvaluationError
+    from evaluation.report.writer import write_report
+    from evaluation.session import resolve_config
+    from evaluation.split import select
+    from indexing.errors import IndexingError
+    from matcher.errors import MatcherError
+
+    started = time.monotonic()
+    try:
+        resolved = [resolve_config(ref) for ref in configs or ["default"]]
+        part = select(_golden(golden), split)
+        harness = _harness(database_url, model)
+        evaluations = [
+            evaluate_bundles(name=c.name, matcher=harness.pool.matcher(c), golden=part,
+                             config=c.match)
+            for c in resolved
+        ]  # fmt: skip
+    except (EvaluationError, IndexingError, MatcherError) as error:
+        raise _fail(error) from error
+    folder = write_report(
+        root=Settings().var_dir / "reports",
+        name=f"bundles-{'-'.join(c.name for c in resolved)}-{split}",
+        title=f"多方面需求的资源组合（{part.name}）",
+        blocks=bundle_blocks(evaluations, golden=part, titles=harness.titles(), command=_command()),
+        now=datetime.now(),
+        data=bundles_json(evaluations),
+    )
+    for row in (SUMMARY_HEADERS, *summary_rows(evaluations)):
+        typer.echo("  ".join(row))
+    typer.echo(f"报告：{folder / 'report.html'}")
+    typer.echo(f"用时 {time.monotonic() - started:.1f} 秒")
