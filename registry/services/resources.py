@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from registry.models.resources import (
     ResourceIndustry,
 )
 from registry.reference import INDUSTRIES, Direction
+from registry.services.resource_codes import insert_with_code
 
 # While an application is in one of these states its resource may be edited.
 EDITABLE = frozenset(
@@ -110,13 +110,16 @@ def create_resource(
     if actor.role is Role.PROVIDER:
         require_organisation(actor, organisation_id)
     _validate_resource(data)
-    code = data.code or f"R{uuid.uuid4().hex[:10].upper()}"
-    if session.scalar(select(Resource.id).where(Resource.code == code)):
-        raise Conflict(f"资源编号已存在：{code}", code="resource_exists", loc=("code",))
-    resource = Resource(organisation_id=organisation_id, code=code, created_at=now, updated_at=now)
+    if data.code and session.scalar(select(Resource.id).where(Resource.code == data.code)):
+        raise Conflict(f"资源编号已存在：{data.code}", code="resource_exists", loc=("code",))
+    resource = Resource(organisation_id=organisation_id, created_at=now, updated_at=now)
     _assign(session, resource, data)
-    session.add(resource)
-    session.flush()
+    if data.code:  # a loaded library brings its own codes
+        resource.code = data.code
+        session.add(resource)
+        session.flush()
+    else:
+        insert_with_code(session=session, resource=resource, direction=data.directions[0], now=now)
     record(
         session,
         actor=actor,
