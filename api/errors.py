@@ -3,11 +3,16 @@
 Every error, whatever raised it, leaves as FastAPI's 422 shape:
 ``{"detail": [{"type": code, "msg": text, "loc": [...], "ctx": {...}}]}``. `type` is a stable
 English code, `msg` is Chinese, `ctx.article` cites the Measures where a rule is the reason.
+
+The domain errors mapped here: the registry's (`STATUS_BY_REGISTRY_ERROR`), and the search
+index's and matcher's (`STATUS_BY_SEARCH_ERROR`, `search_error`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +22,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from indexing import errors as indexing_errors
+from matcher import errors as matcher_errors
+from matcher.encoders import EncoderUnavailable
 from registry import errors as registry_errors
 from registry.findings import Finding, article_zh
 
@@ -43,11 +51,20 @@ class ErrorBody(BaseModel):
 class ServiceError(Exception):
     """An error raised by the API layer itself (authentication, index not ready, …)."""
 
-    def __init__(self, status_code: int, code: str, message: str, **ctx: Any) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        *,
+        loc: Sequence[str | int] = (),
+        **ctx: Any,
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.code = code
         self.message = message
+        self.loc = tuple(loc)
         self.ctx = ctx or None
 
 
@@ -59,6 +76,25 @@ STATUS_BY_REGISTRY_ERROR: dict[type[registry_errors.RegistryError], int] = {
     registry_errors.RuleViolation: 422,
     registry_errors.InvalidInput: 422,
     registry_errors.CalendarNotCovered: 422,
+}
+
+SearchError = indexing_errors.IndexingError | matcher_errors.MatcherError
+# First match wins: subclasses before their bases. A query the index refuses is the caller's
+# (422); an index that cannot serve is the service's, for a while (503: not loaded yet, no
+# snapshot, one built for another model or corrupt, the model missing); any other matcher
+# error is a defect (500).
+STATUS_BY_SEARCH_ERROR: dict[type[SearchError], int] = {
+    indexing_errors.InvalidFilter: 422,
+    indexing_errors.IndexNotReady: 503,
+    indexing_errors.NoSnapshot: 503,
+    indexing_errors.SnapshotMismatch: 503,
+    indexing_errors.SnapshotCorrupt: 503,
+    indexing_errors.IndexingError: 503,  # the index's settings (ranking factors, snapshots kept)
+    matcher_errors.InvalidInput: 422,
+    matcher_errors.IndexFormatError: 503,
+    matcher_errors.IndexMismatch: 503,
+    EncoderUnavailable: 503,
+    matcher_errors.MatcherError: 500,
 }
 
 # Shown in OpenAPI on every route: the one error shape.
@@ -113,6 +149,25 @@ def registry_error_body(error: registry_errors.RegistryError) -> ErrorBody:
     )
 
 
+def search_error(error: SearchError, *, loc: Sequence[str | int] = ()) -> ServiceError:
+    """The API's error for an error of the search index or the matcher, with its own code and
+    message; `loc` says which part of the request it concerns."""
+    status = next(s for cls, s in STATUS_BY_SEARCH_ERROR.items() if isinstance(error, cls))
+    if status >= 500 and not isinstance(error, indexing_errors.IndexNotReady):
+        logger.error("search failed: %s", error, exc_info=error)
+    return ServiceError(status, error.code, error.message, loc=loc)
+
+
+@contextmanager
+def search_errors(*, loc: Sequence[str | int] = ()) -> Iterator[None]:
+    """Errors of the search index or the matcher raised inside leave as `search_error`s (for
+    code whose callers handle the API's errors, as the need-search page does)."""
+    try:
+        yield
+    except (indexing_errors.IndexingError, matcher_errors.MatcherError) as error:
+        raise search_error(error, loc=loc) from error
+
+
 def _json(status_code: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         status_code=status_code, content=body.model_dump(exclude_none=True), headers=headers
@@ -129,9 +184,14 @@ async def _on_registry_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _on_service_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
-    item = ErrorItem(type=exc.code, msg=exc.message, ctx=exc.ctx)
+    item = ErrorItem(type=exc.code, msg=exc.message, loc=list(exc.loc), ctx=exc.ctx)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
     return _json(exc.status_code, ErrorBody(detail=[item]), headers)
+
+
+async def _on_search_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, indexing_errors.IndexingError | matcher_errors.MatcherError)
+    return await _on_service_error(request, search_error(exc))
 
 
 async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -200,6 +260,8 @@ def install_error_handlers(app: FastAPI) -> None:
     """Route every error through the one body."""
     app.add_exception_handler(registry_errors.RegistryError, _on_registry_error)
     app.add_exception_handler(ServiceError, _on_service_error)
+    app.add_exception_handler(indexing_errors.IndexingError, _on_search_error)
+    app.add_exception_handler(matcher_errors.MatcherError, _on_search_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from api.errors import ServiceError
+from api.errors import search_errors
 from api.highlight import Span, excerpt
 from api.ranking import DEFAULT_NAME, ranking_config
 from api.schemas.library import IndustryRead
@@ -25,7 +25,6 @@ from api.schemas.match import (
     RetrieverRead,
     SpanRead,
 )
-from registry.errors import InvalidInput
 
 if TYPE_CHECKING:
     from indexing.live import LiveIndex
@@ -59,36 +58,25 @@ EXCERPT_CHARS = 120
 
 
 def _filters(body: MatchRequest) -> Filters | None:
-    from indexing.errors import InvalidFilter
     from indexing.query import make_filters
 
     given = body.filters.model_dump()
-    for name, values in given.items():
-        try:
+    for name, values in given.items():  # one at a time: an error names its filter
+        with search_errors(loc=("body", "filters", name)):
             make_filters(**{name: values})
-        except InvalidFilter as error:
-            raise InvalidInput(
-                error.message, code="invalid_filter", loc=("body", "filters", name)
-            ) from error
     return make_filters(**given)
 
 
 async def search(live: LiveIndex, body: MatchRequest) -> MatchResultRead:
-    """Match a need (or, with `bundle`, cover its aspects) and explain the answer."""
-    from indexing.errors import IndexNotReady
-    from matcher.errors import MatcherError
-
+    """Match a need (or, with `bundle`, cover its aspects) and explain the answer; the index's
+    and matcher's errors leave as the API's (`api.errors.search_error`)."""
     filters = _filters(body)
     config = ranking_config(body.config)
-    try:
+    with search_errors():
         if body.bundle:
             bundled = await live.match_bundle_async(body.need, filters=filters, config=config)
             return bundle_result(live, body, bundled)
         found = await live.match_async(body.need, k=body.k, filters=filters, config=config)
-    except IndexNotReady as error:
-        raise ServiceError(503, "index_not_ready", error.message) from error
-    except MatcherError as error:
-        raise ServiceError(422, error.code, error.message) from error
     return match_result(live, body, found)
 
 
