@@ -28,13 +28,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from api.app import api_routes
 from api.index_runtime import IndexRuntime, index_options
 from api.library_browse import LibraryCache
 from api.permissions import only
+from registry.actor import Actor
 from registry.db import Base, make_engine, session_factory
 from registry.enums import Role
+from registry.models import Resource
+from registry.services import resources
 from registry.storage import FileStore
 from tests.api.conftest import BASE_URL, Shared, Tokens, _prepare
 from tests.api.matrix_requests import REQUESTS, no_body
@@ -186,6 +190,7 @@ def run_matrix(shared: Shared, m: Matrix, names: set[str] | None = None) -> list
     routes = [r for r in api_routes(shared.app) if names is None or str(r.name) in names]
     unexpected: list[str] = []
     restore(m.template, m.target)
+    shared.clock.now = NOW  # the sessions' expiry counts from here
     with running(shared, m) as client:
         callers = visitors(client, shared, m)
         for route in sorted(routes, key=lambda r: str(r.name)):
@@ -248,6 +253,23 @@ def test_the_matrix_catches_a_loosened_permission(shared: Shared, matrix: Matrix
         "page.provider.resource_new reviewer_x",
         "page.provider.resource_new reviewer_y",
     }
+
+
+def test_the_matrix_catches_a_page_without_its_scope_check(
+    shared: Shared, matrix: Matrix, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The role gate admits provider B to the portal; only the registry keeps A's resource
+    from it. Without that check the resource page is an unexpected allow."""
+    _prepare(shared.app, shared.clock)
+
+    def any_resource(*, session: Session, actor: Actor, resource_id: int) -> Resource:
+        found = session.get(Resource, resource_id)
+        assert found is not None
+        return found
+
+    monkeypatch.setattr(resources, "get_resource", any_resource)
+    found = run_matrix(shared, matrix, {"page.provider.resource"})
+    assert [f.rsplit(":", 1)[0] for f in found] == ["page.provider.resource provider_b"]
 
 
 def test_a_refused_csrf_token_is_no_denial(shared: Shared, matrix: Matrix) -> None:
