@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from api.auth import Principal
 from api.errors import ServiceError
 from api.highlight import Span, excerpt, mark
+from api.pages.navigation import PUBLIC_NAV, WORKSPACES, links
 from api.pages.validation import message_of
 from registry.enums import Role
 from registry.errors import RegistryError
@@ -35,35 +36,13 @@ ROLE_LABELS = {
     Role.RELEVANCE_STAFF: "检索效果评测",
     Role.ADMIN: "系统管理员",
 }
-# Where each role works after signing in; pages added later register theirs here.
-ROLE_HOMES: dict[Role, str] = {
-    Role.PROVIDER: "/provider",
-    Role.MUNICIPAL_REVIEWER: "/review/city",
-    Role.EXPERT: "/review/expert",
-    Role.PROVINCIAL_STAFF: "/review/province",
-    Role.ADMIN: "/review/province/audit",
-}
+# Where each role works after signing in: the first item of its workspace (kept as a mapping
+# for the page modules that registered theirs here before the workspaces were defined).
+ROLE_HOMES: dict[Role, str] = {role: w.home for role, w in WORKSPACES.items()}
 # Pages may be framed by nobody, run only our own scripts and styles, post only to us.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    """A link of the main navigation, for one audience."""
-
-    label: str
-    href: str
-    audience: str
-
-
-NAVIGATION = (
-    NavItem("需求匹配", "/", "制造业企业"),
-    NavItem("资源库", "/library", "制造业企业"),
-    NavItem("申报单位", "/provider", "申报单位"),
-    NavItem("审核台", "/workspace", "主管部门与专家"),
 )
 
 
@@ -140,16 +119,9 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _active(path: str, item: NavItem) -> bool:
-    if item.href == "/":
-        return path == "/"
-    if item.href == "/workspace":
-        return path.startswith(("/review", "/workspace"))
-    return path.startswith(item.href)
-
-
 def layout_context(request: Request, principal: Principal | None) -> dict[str, Any]:
-    """What the layout needs: the signed-in user, the navigation, flashed messages."""
+    """What the layout needs: the signed-in user, the public navigation and the user's
+    workspace, flashed messages."""
     user = None
     if principal is not None:
         role = principal.actor.role
@@ -160,13 +132,14 @@ def layout_context(request: Request, principal: Principal | None) -> dict[str, A
             "home": role_home(role),
         }
     path = request.url.path
+    workspace = WORKSPACES.get(principal.actor.role) if principal is not None else None
     return {
         "request": request,
         "user": user,
-        "nav": [
-            {"label": i.label, "href": i.href, "audience": i.audience, "active": _active(path, i)}
-            for i in NAVIGATION
-        ],
+        "nav": links(path, PUBLIC_NAV),
+        "workspace": (
+            {"title": workspace.title, "items": links(path, workspace.items)} if workspace else None
+        ),
         "flashes": request.session.pop("flash", []) if "session" in request.scope else [],
     }
 
