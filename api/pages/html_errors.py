@@ -88,6 +88,11 @@ def page_error(request: Request, exc: Exception) -> Response:
     errors = _errors(exc)
     if errors.status >= 500:
         logger.error("error on page %s %s", request.method, request.url.path, exc_info=exc)
+    return errors_page(request, errors)
+
+
+def errors_page(request: Request, errors: PageErrors) -> Response:
+    """The error page (or, for 401, the sign-in form) for errors a page caught itself."""
     principal = _principal(request)
     if errors.status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import Principal
 from api.deps import NowDep, SessionDep, SignedInDep
 from api.pages.common import PageErrors, attempt, flash, redirect, render
+from api.pages.html_errors import errors_page
 from api.pages.validation import form_data
 from api.permissions import PROVIDER
 from api.schemas.applications import ApplicationRead, FindingRead
@@ -95,6 +96,8 @@ async def application_start(
             created["id"] = _start(principal, session, now, data)
 
         errors = attempt(session, action)
+        if errors and errors.status in (403, 404):
+            return errors_page(request, errors)  # another organisation's resource: say so
         if errors:
             flash(request, "；".join(e.message for e in errors.items), "error")
             return redirect("/provider#apply")
