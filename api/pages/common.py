@@ -97,7 +97,9 @@ def errors_of(error: Exception) -> PageErrors:
         )
     if isinstance(error, ServiceError):
         article = (error.ctx or {}).get("article")
-        return PageErrors(error.status_code, [ErrorView(error.message, _article(article))])
+        return PageErrors(
+            error.status_code, [ErrorView(error.message, _article(article), _loc(error.loc))]
+        )
     raise error
 
 

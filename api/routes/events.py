@@ -6,8 +6,6 @@ list, and export the event as xlsx. Another organiser's event is not found (404)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Annotated
@@ -17,7 +15,7 @@ from fastapi import Query, Request, Response
 from sqlalchemy.orm import Session
 
 from api.deps import ActorDep, NowDep, SessionDep
-from api.errors import ServiceError
+from api.errors import search_errors
 from api.index_runtime import index_runtime
 from api.routes import api_router
 from api.schemas.events import (
@@ -262,7 +260,7 @@ def compute_need_shortlist(
     from registry.services.events import ItemInput, in_library
 
     query = NeedQuery(str(need.id), need.text, filters_of(need.filters))
-    with index_errors():
+    with search_errors():
         if options.bundle:
             plan = need_bundle(live, query)
             no_fit, reason = not plan.parts, "ok" if plan.parts else "low_confidence"
@@ -293,7 +291,7 @@ def overall_shortlist(
 
     needs = {str(n.id): n for n in event.needs}
     queries = [NeedQuery(key, n.text, filters_of(n.filters)) for key, n in needs.items()]
-    with index_errors():
+    with search_errors():
         found = shortlist_of(live, queries, k=k, lambda_=lambda_,
                              allow_same_provider=allow_same_provider)  # fmt: skip
     entries = [
@@ -309,20 +307,6 @@ def overall_shortlist(
     return EventShortlistRead(event_id=event.id, k=k, allow_same_provider=allow_same_provider,
                               no_suitable_resource=found.no_suitable_resource or not entries,
                               reason=found.reason, entries=entries)  # fmt: skip
-
-
-@contextmanager
-def index_errors() -> Iterator[None]:
-    """The index's and matcher's errors as the API's (503 not ready, 422 a refused query)."""
-    from indexing.errors import IndexNotReady
-    from matcher.errors import MatcherError
-
-    try:
-        yield
-    except IndexNotReady as error:
-        raise ServiceError(503, "index_not_ready", error.message) from error
-    except MatcherError as error:
-        raise ServiceError(422, error.code, error.message) from error
 
 
 def event_xlsx(session: Session, actor: Actor, event_id: int) -> Response:

@@ -18,9 +18,10 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from api.deps import ActorDep, NowDep, SessionDep, SettingsDep
+from api.errors import search_errors
 from api.ranking import NAME_PATTERN, ranking_config
 from api.routes import api_router
-from api.routes.events import index_errors, live_index
+from api.routes.events import live_index
 from api.schemas.relevance import (
     GoldenNeedRead,
     JudgmentCreate,
@@ -183,7 +184,7 @@ def system_results(
 
     base = ranking_config(config_name) or live.parts.config or MatchConfig()
     config = replace(base, confidence=replace(base.confidence, keep_low_confidence=True))
-    with index_errors():
+    with search_errors():
         found = live.match(need.text, k=k, filters=make_filters(**need.filters), config=config)
     judged: dict[str, list[JudgmentRead]] = {}
     for view in judgments.list_judgments(session=session, query_id=need.query_id):
