@@ -16,9 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.auth import Principal, authenticate
-from api.errors import ServiceError
+from api.errors import ServiceError, search_error
 from api.pages.common import ErrorView, PageErrors, errors_of, render
 from api.pages.validation import message_of
+from indexing.errors import IndexingError
+from matcher.errors import MatcherError
 from registry.errors import RegistryError
 
 logger = logging.getLogger("funeng.api")
@@ -76,6 +78,8 @@ def _errors(exc: Exception) -> PageErrors:
         return PageErrors(exc.status_code, [ErrorView(message)])
     if isinstance(exc, ServiceError | RegistryError):
         return errors_of(exc)
+    if isinstance(exc, IndexingError | MatcherError):
+        return errors_of(search_error(exc))
     if isinstance(exc, OperationalError):
         return PageErrors(503, [ErrorView("数据库暂时不可用，请稍后重试")])
     if isinstance(exc, IntegrityError):
