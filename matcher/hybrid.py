@@ -11,14 +11,16 @@ sees a half-applied change.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from matcher.aspects import Aspect, NeedAspects, split_need
 from matcher.bm25 import BM25Index
-from matcher.bundle import greedy_cover, split_aspects
+from matcher.bundle import aspect_queries, cover_need
 from matcher.config import MatchConfig
 from matcher.corpus import Corpus
 from matcher.dense import DenseIndex, check_vectors
@@ -28,13 +30,13 @@ from matcher.ranking import Query, Ranker
 from matcher.tokenizer import Tokenizer, default_tokenizer
 from matcher.types import (
     REASON_EMPTY_QUERY,
-    BundlePart,
     BundleResponse,
     Document,
     Encoder,
     Filters,
     Hit,
     MatchResponse,
+    ResourceMatch,
 )
 
 
@@ -162,23 +164,29 @@ class HybridMatcher:
     ) -> BundleResponse:
         """Complementary resources covering the aspects of a multi-aspect need (Art.5 综合赋能)."""
         cfg = config or self.config
-        aspects = split_aspects(query, keep=lambda piece: bool(self.tokenizer.terms(piece)))
-        if not aspects:
+        need = split_need(query, keep=lambda piece: bool(self.tokenizer.terms(piece)))
+        if not need.aspects and self.tokenizer.terms(query):
+            need = NeedAspects(need.context, (Aspect(query, 0),))  # nothing to split: one ask
+        if not need.aspects:
             return BundleResponse(aspects=(), parts=(), uncovered=())
-        prepared = self._prepare(aspects, cfg)
-        with self._lock:
-            ranker, mask = self._ranker(cfg), self.corpus.mask(filters)
-            responses = [ranker.rank(p, k=cfg.bundle_depth, mask=mask) for p in prepared]
-        coverage = [{m.resource_id: m.confidence for m in r.matches} for r in responses]
-        chosen, uncovered = greedy_cover(coverage, max_parts=cfg.bundle_max_parts)
-        parts = []
-        for resource_id, credited in chosen:
-            best = max(
-                (m for r in responses for m in r.matches if m.resource_id == resource_id),
-                key=lambda m: m.confidence,
+        # Aspects are ranked in plain order, weak matches listed: cover_need judges them itself.
+        loose = dataclasses.replace(cfg.confidence, keep_low_confidence=True)
+        ranking = dataclasses.replace(cfg, mmr_lambda=None, confidence=loose)
+
+        def rank(texts: Sequence[str]) -> list[Sequence[ResourceMatch]]:
+            prepared = aspect_queries(
+                need, texts, tokenizer=self.tokenizer, encoder=self.encoder, use_dense=cfg.use_dense
             )
-            parts.append(BundlePart(match=best, aspects=credited))
-        return BundleResponse(aspects=tuple(aspects), parts=tuple(parts), uncovered=uncovered)
+            with self._lock:
+                ranker, mask = self._ranker(ranking), self.corpus.mask(filters)
+                return [ranker.rank(p, k=cfg.bundle_depth, mask=mask).matches for p in prepared]
+
+        return cover_need(
+            need,
+            rank=rank,
+            min_confidence=cfg.confidence.min_confidence,
+            max_parts=cfg.bundle_max_parts,
+        )
 
     def _prepare(self, texts: Sequence[str], cfg: MatchConfig) -> list[Query]:
         terms = [self.tokenizer.terms(t) for t in texts]
