@@ -45,13 +45,14 @@ _SUBJECT = re.compile(
     rf"^(.{{1,16}}?(?:{_PLANT}|车间))(?:既|又|也|还)?(?:想要|想|需要|要|希望|准备|打算|计划)(.*)$"
 )
 # Statements no resource answers: budget, schedule, headcount, floor area, batch sizes, and how
-# the asker wants to proceed.
+# the asker wants to proceed. Anchored so that an ask mentioning a number or a year stays
+# ("今年想上MES", "400人的工厂上MES", "检测是否漏装").
 _NO_ASK = re.compile(
-    r"预算|万元|平方米|亩"
-    r"|^(年底|年内|明年|今年|下半年|上半年|月底|下个?月|\d+月)"
-    r"|投产$|^(员工|工人|全厂)?\d+(人|名)|^第一批|每款\d"
-    r"|分几个|能不能|有没有|是否|服务商|推进$"
-    r"|[一二两三四五六七八九十几\d]+(件事|样|块短板)|都要"
+    r"预算"
+    r"|^(年底|年内|明年|今年|下半年|上半年|月底|下个?月|\d+月).*(上线|投产|完成|交付|落地|启动)$"
+    r"|^(员工|工人|全厂)?(约|近)?\d+(人|名)$|^(约|近)?[\d.]+万?(平方米|亩)$"
+    r"|^(第一批|首批).*\d+(个|件|台|套)$"
+    r"|服务商|分几个|推进$|[一二两三四五六七八九十几\d]+(件事|样|块短板)"
 )
 _TOGETHER = re.compile(r"一起|同步|分别")  # "…一起做" alone asks for nothing; inside a list it may
 _TIME_ONLY = re.compile(r"^.{0,4}(前|后|时|之前|之后)$")

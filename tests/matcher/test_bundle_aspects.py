@@ -41,6 +41,10 @@ def test_budget_schedule_headcount_and_how_to_proceed_are_no_aspects() -> None:
         "希望能分几个项目同时推进，三件事希望尽量同步推进"
     )
     assert split_aspects(need) == ["空压站", "屋顶光伏"]
+    # Anchored: an ask that mentions a year, a headcount or a yes/no question stays.
+    for ask in ("今年想上MES", "明年上线MES系统", "400人的工厂上MES", "检测是否漏装"):
+        assert split_aspects(ask) == [ask]
+    assert split_aspects("第一批每款3000个，3万平方米，约200人") == []
     # "一起" in a list of asks is part of an ask, not a request about the procedure.
     assert split_aspects("把5G网络、产线仿真和自动搬运一起规划") == [
         "把5G网络",
