@@ -72,7 +72,7 @@ WORKSPACES: dict[Role, Workspace] = {
         ),
     ),
     Role.EXPERT: Workspace(
-        "专家工作台", (NavItem("评审任务", "/review/expert", ("/review/expert/*",)),)
+        "专家工作台", (NavItem("专家评审", "/review/expert", ("/review/expert/*",)),)
     ),
     Role.PROVINCIAL_STAFF: Workspace(
         "省工信厅工作台",
