@@ -42,12 +42,14 @@ install: $(STAMP)
 model: install
 	$(BIN)/funeng model build --if-missing
 
-# Headless Chromium for the browser tests, and CJK fonts for screenshots and plots.
+# Headless Chromium for the browser tests, its Chinese locale, and CJK fonts for screenshots
+# and plots.
 browser:
-	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK"; then \
-	  echo "installing chromium, chromium-driver and fonts-noto-cjk from Debian"; \
+	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK" \
+	    || ! dpkg -s chromium-l10n >/dev/null 2>&1; then \
+	  echo "installing chromium, chromium-driver, chromium-l10n and fonts-noto-cjk from Debian"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	    chromium chromium-driver chromium-l10n fonts-noto-cjk >/dev/null; \
 	fi
 
 # The demo library, loaded through the real workflow (idempotent: a second run changes nothing).

@@ -31,6 +31,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--lang=zh-CN",  # Chinese date and file inputs (Debian's chromium-l10n, installed by make)
 ]  # fmt: skip
 # Four files of the demo library: AI applications and manufacturing services of Shenzhen
 # providers, and AI applications of other cities, some stopped on the way (consoles have work).
@@ -140,9 +141,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium from Debian (never a downloaded browser)."""
+    """Headless Chromium from Debian (never a downloaded browser).
+
+    Package scope, not session: Playwright's sync API keeps an event loop running in the main
+    thread while it is open, and tests after this package call ``asyncio.run``.
+    """
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
