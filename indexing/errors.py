@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from matcher.errors import CodedError
 
-class IndexingError(Exception):
+
+class IndexingError(CodedError):
     """Base of every indexing error."""
 
     default_code = "indexing_error"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code or self.default_code
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
 
 
 class NoSnapshot(IndexingError):

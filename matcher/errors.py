@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 
-class MatcherError(Exception):
-    """Base of every matcher error."""
+class CodedError(Exception):
+    """An error with a stable English `code` and a Chinese `message`; the base that indexing and
+    the model build share with the matcher (the registry keeps its own: it may not import this)."""
 
-    default_code = "matcher_error"
+    default_code = "error"
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -15,6 +16,12 @@ class MatcherError(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+class MatcherError(CodedError):
+    """Base of every matcher error."""
+
+    default_code = "matcher_error"
 
 
 class IndexFormatError(MatcherError):
