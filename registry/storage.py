@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from registry.errors import InvalidInput
@@ -38,7 +40,10 @@ class FileStore:
         digest = hashlib.sha256(content).hexdigest()
         key = f"{digest[:2]}/{digest[2:]}"
         path = self.root / key
-        if not path.exists():
+        if path.exists():
+            # Fresh again: a collection of orphans must not take bytes a new row is about to use.
+            os.utime(path)
+        else:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
             try:
@@ -53,6 +58,21 @@ class FileStore:
     def read(self, storage_key: str) -> bytes:
         """The bytes stored under `storage_key`."""
         return (self.root / storage_key).read_bytes()
+
+    def entries(self) -> Iterator[tuple[str, datetime, int]]:
+        """Every file under the root as (key, modified at in UTC, size); temporary files of
+        interrupted uploads have keys starting with their directory and ``.upload-``."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("*/*")):
+            if path.is_file():
+                stat = path.stat()
+                modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
+                yield path.relative_to(self.root).as_posix(), modified, stat.st_size
+
+    def remove(self, storage_key: str) -> None:
+        """Delete the file under `storage_key` (gone already is fine)."""
+        (self.root / storage_key).unlink(missing_ok=True)
 
     def verify(self, blob: StoredBlob) -> bool:
         """True when the stored bytes still match their checksum and size."""

@@ -27,8 +27,10 @@ calendar_app = typer.Typer(
     no_args_is_help=True, help="法定节假日表（chinese-calendar 未覆盖的年份）。"
 )
 users_app = typer.Typer(no_args_is_help=True, help="用户账号。")
+files_app = typer.Typer(no_args_is_help=True, help="上传文件存储。")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(users_app, name="users")
+app.add_typer(files_app, name="files")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROLES = tuple(role.value for role in Role)  # registry.enums is a light import
@@ -189,6 +191,38 @@ def calendar_show() -> None:
             f"{table.year}：放假 {len(table.holidays)} 天，调休上班 "
             f"{len(table.workdays)} 天（{table.source or '未注明来源'}）"
         )
+
+
+@files_app.command("gc")
+def files_gc(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出，不删除")] = False,
+    grace_minutes: Annotated[
+        int, typer.Option(min=0, help="只处理早于此分钟数写入的文件（进行中的上传不受影响）")
+    ] = 60,
+    now: Annotated[str | None, typer.Option(help="以此时刻判断（ISO 8601，默认当前时间）")] = None,
+) -> None:
+    """Delete stored files that no database row references (uploads whose transaction rolled
+    back, interrupted uploads), once older than the grace period."""
+    from datetime import timedelta
+
+    from registry.services.files import collect_orphans
+    from registry.storage import FileStore
+
+    store = FileStore(Settings().var_dir / "files")
+    with _sessions()() as session:
+        found = collect_orphans(
+            session=session,
+            store=store,
+            now=_now(now),
+            grace=timedelta(minutes=grace_minutes),
+            delete=not dry_run,
+        )
+    for orphan in found:
+        typer.echo(
+            f"{orphan.storage_key}\t{orphan.size_bytes} 字节\t{orphan.modified_at:%Y-%m-%d %H:%M}"
+        )
+    verb = "可清理" if dry_run else "已清理"
+    typer.echo(f"{verb}无引用文件 {len(found)} 个，共 {sum(o.size_bytes for o in found)} 字节")
 
 
 @users_app.command("create")

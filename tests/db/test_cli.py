@@ -105,3 +105,23 @@ def test_calendar_and_users(cli_env: Path, tmp_path: Path) -> None:
         input="secret-pass-1\nsecret-pass-1\n",
     )
     assert code == 1 and "art8.city_unknown" in output
+
+
+def test_files_gc_lists_then_deletes_unreferenced_files(cli_env: Path) -> None:
+    invoke("migrate")
+    assert fixture_load("library.yaml")[0] == 0
+    files = cli_env / "var" / "files"
+    referenced = sorted(p for p in files.rglob("*") if p.is_file())
+    stray = files / "ff" / ("f" * 62)
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"bytes of a rolled-back upload")
+    later = "2099-01-01T00:00"
+    code, output = invoke("files", "gc", "--dry-run", "--now", later)
+    assert (
+        code == 0 and f"ff/{'f' * 62}" in output and "可清理无引用文件 1 个，共 29 字节" in output
+    )
+    assert stray.exists()
+    assert "已清理无引用文件 0 个" in invoke("files", "gc")[1]  # young: its upload may be running
+    code, output = invoke("files", "gc", "--now", later)
+    assert code == 0 and "已清理无引用文件 1 个" in output and not stray.exists()
+    assert sorted(p for p in files.rglob("*") if p.is_file()) == referenced and referenced
