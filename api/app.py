@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -50,6 +51,7 @@ from api.routes import (
     relevance,
 )
 from api.settings import Settings
+from api.throttle import LoginThrottle
 from api.uploads import BodySizeLimitMiddleware
 from api.web import STATIC_DIR, make_templates, page_modules
 from registry.db import make_engine, session_factory
@@ -172,6 +174,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.index_runtime = None
     app.state.library_cache = LibraryCache()
     app.state.file_store = FileStore(settings.var_dir / "files")
+    app.state.login_throttle = LoginThrottle(
+        max_failures=settings.auth.login_failures,
+        window=timedelta(minutes=settings.auth.login_window_minutes),
+    )
     app.state.templates = make_templates()
     install_error_handlers(app)
     install_page_errors(app)  # the same errors, as pages, for the web pages

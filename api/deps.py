@@ -23,6 +23,7 @@ from api.auth import Principal, authenticate, needs_csrf, verify_csrf
 from api.errors import ServiceError
 from api.permissions import Access, check_access
 from api.settings import Settings
+from api.throttle import LoginThrottle
 from registry.actor import Actor
 from registry.enums import Role
 from registry.services import accounts
@@ -62,6 +63,12 @@ def get_file_store(request: Request) -> FileStore:
     return store
 
 
+def get_login_throttle(request: Request) -> LoginThrottle:
+    """The counter of failed sign-ins of this server."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
 def get_password_hasher() -> PasswordHasher:
     """The argon2 hasher for sign-in (tests swap in a cheap one)."""
     return accounts.DEFAULT_HASHER
@@ -72,6 +79,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 FileStoreDep = Annotated[FileStore, Depends(get_file_store)]
 HasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
+ThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
 
 
 def route_access(request: Request) -> Access:

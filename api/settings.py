@@ -54,6 +54,9 @@ class AuthSettings(BaseModel):
     # None: Secure everywhere except `development` (plain http on 127.0.0.1).
     cookie_secure: bool | None = None
     login_page: str = "/login"  # where a failed page login is sent back to
+    # Failed sign-ins of one username in a moving window before 429 (an address: 4x as many).
+    login_failures: int = Field(default=5, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
 
 
 class ServerSettings(BaseModel):

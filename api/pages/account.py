@@ -16,7 +16,10 @@ from api.permissions import PUBLIC, SIGNED_IN
 
 router = APIRouter(include_in_schema=False)
 PERMISSIONS = {"page.login": PUBLIC, "page.workspace": SIGNED_IN}
-LOGIN_ERRORS = {"invalid_credentials": "用户名或密码错误，请重新输入"}
+LOGIN_ERRORS = {
+    "invalid_credentials": "用户名或密码错误，请重新输入",
+    "too_many_login_attempts": "登录失败次数过多，已暂停该账号登录，请稍后再试",
+}
 
 
 @router.get("/login", name="page.login", response_model=None)

@@ -3,12 +3,15 @@ session (`POST /login`, `POST /logout`: HTML form posts answered with redirects)
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from argon2 import PasswordHasher
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy.orm import Session
 
 from api.auth import (
     CSRF_FIELD,
@@ -20,26 +23,64 @@ from api.auth import (
     safe_next,
     start_session,
 )
-from api.deps import HasherDep, NowDep, SessionDep, SettingsDep, SignedInDep
-from api.errors import ERROR_RESPONSES, ServiceError
+from api.deps import HasherDep, NowDep, SessionDep, SettingsDep, SignedInDep, ThrottleDep
+from api.errors import ERROR_RESPONSES, ErrorBody, ServiceError
 from api.routes import SECURED, api_router
 from api.schemas.auth import CsrfRead, MeRead, TokenRead
+from api.throttle import LoginThrottle
+from registry.models.accounts import User
 
 router = api_router("/auth", "登录与令牌", secured=False)
 pages = APIRouter(responses=dict(ERROR_RESPONSES))
+THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorBody, "description": "登录失败次数过多，稍后再试"}
+}
 
 
-@router.post("/token", name="auth.token", summary="获取访问令牌（用户名 + 密码）")
+def _checked(
+    *,
+    request: Request,
+    session: Session,
+    throttle: LoginThrottle,
+    hasher: PasswordHasher,
+    username: str,
+    password: str,
+    now: datetime,
+) -> User:
+    """The user with these credentials, unless this username or address failed too often."""
+    address = request.client.host if request.client else None
+    throttle.check(username=username, address=address, now=now)
+    try:
+        user = check_password(session=session, username=username, password=password, hasher=hasher)
+    except ServiceError:
+        throttle.failed(username=username, address=address, now=now)
+        raise
+    throttle.succeeded(username=username)
+    return user
+
+
+@router.post(
+    "/token", name="auth.token", summary="获取访问令牌（用户名 + 密码）", responses=THROTTLED
+)
 def token(
+    request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     hasher: HasherDep,
+    throttle: ThrottleDep,
     now: NowDep,
 ) -> TokenRead:
-    """A signed bearer token carrying the user id; it expires and dies with the password."""
-    user = check_password(
-        session=session, username=form.username, password=form.password, hasher=hasher
+    """A signed bearer token carrying the user id; it expires and dies with the password.
+    Too many failures for a username (or from an address) answer 429 for a while."""
+    user = _checked(
+        request=request,
+        session=session,
+        throttle=throttle,
+        hasher=hasher,
+        username=form.username,
+        password=form.password,
+        now=now,
     )
     issued = issue_token(settings=settings, user=user, now=now)
     session.commit()  # an outdated password hash was upgraded while checking it
@@ -81,14 +122,23 @@ def login(
     session: SessionDep,
     settings: SettingsDep,
     hasher: HasherDep,
+    throttle: ThrottleDep,
     now: NowDep,
     next: Annotated[str | None, Form()] = None,
 ) -> RedirectResponse:
     """The login form: on success a fresh session and a redirect to `next`; else back to the
-    login page with `error=invalid_credentials`."""
+    login page with `error=invalid_credentials` (or `too_many_login_attempts`)."""
     target = safe_next(next)
     try:
-        user = check_password(session=session, username=username, password=password, hasher=hasher)
+        user = _checked(
+            request=request,
+            session=session,
+            throttle=throttle,
+            hasher=hasher,
+            username=username,
+            password=password,
+            now=now,
+        )
     except ServiceError as error:
         query = urlencode({"error": error.code, "next": target})
         return RedirectResponse(f"{settings.auth.login_page}?{query}", status_code=303)

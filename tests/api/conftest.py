@@ -22,6 +22,7 @@ from api.auth import issue_token
 from api.deps import current_time, get_password_hasher
 from api.library_browse import LibraryCache
 from api.settings import Settings
+from api.throttle import LoginThrottle
 from registry.db import Base, make_engine, session_factory
 from registry.services.accounts import find_user
 from registry.storage import FileStore
@@ -68,6 +69,10 @@ def _prepare(app: FastAPI, clock: Clock) -> FastAPI:
     app.dependency_overrides[get_password_hasher] = lambda: FAST_HASHER
     app.state.index_probe = None
     app.state.library_cache = LibraryCache()
+    app.state.login_throttle = LoginThrottle(
+        max_failures=app.state.login_throttle.max_failures,
+        window=app.state.login_throttle.window,
+    )
     return app
 
 

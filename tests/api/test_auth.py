@@ -227,3 +227,53 @@ def test_development_login_works_over_plain_http(
         assert "secure" not in response.headers["set-cookie"].lower()  # type: ignore[attr-defined]
         assert client.get("/api/v1/auth/me").json()["username"] == "staff"
     assert BASE_URL.startswith("https://")
+
+
+def bad_token_request(client: TestClient, username: str = "staff") -> object:
+    return client.post("/api/v1/auth/token", data={"username": username, "password": "guess"})
+
+
+def test_repeated_failures_are_refused_for_a_while(
+    client: TestClient, world: ApiWorld, clock: Clock
+) -> None:
+    for _ in range(5):  # the default: 5 failures of one username in 15 minutes
+        assert bad_token_request(client).status_code == 401  # type: ignore[attr-defined]
+    refused = bad_token_request(client)
+    assert refused.status_code == 429  # type: ignore[attr-defined]
+    (item,) = refused.json()["detail"]  # type: ignore[attr-defined]
+    assert item["type"] == "too_many_login_attempts"
+    assert item["msg"] == "登录失败次数过多，请 15 分钟后再试"
+    assert item["ctx"] == {"retry_after_seconds": 900}
+    # Even the right password waits: the guesser must not learn it by a 200.
+    late = client.post("/api/v1/auth/token", data={"username": "STAFF ", "password": PASSWORD})
+    assert late.status_code == 429
+    assert client.get("/api/v1/auth/csrf").status_code == 200
+    # Other users are not held up.
+    token_for(client, "gz-reviewer")
+    clock.now += timedelta(minutes=10)
+    assert "5 分钟" in bad_token_request(client).json()["detail"][0]["msg"]  # type: ignore[attr-defined]
+    clock.now += timedelta(minutes=5)  # the first failure leaves the window
+    token_for(client, "staff")
+    # A success forgets the username's failures.
+    for _ in range(4):
+        assert bad_token_request(client).status_code == 401  # type: ignore[attr-defined]
+    assert bad_token_request(client).status_code == 401  # type: ignore[attr-defined]
+    assert bad_token_request(client).status_code == 429  # type: ignore[attr-defined]
+
+
+def test_one_address_failing_for_many_users_is_refused(client: TestClient, world: ApiWorld) -> None:
+    for n in range(20):  # 4x the per-user limit, every one a different (unknown) username
+        assert bad_token_request(client, f"user{n}").status_code == 401  # type: ignore[attr-defined]
+    refused = bad_token_request(client, "gz-reviewer")
+    assert refused.status_code == 429  # type: ignore[attr-defined]
+
+
+def test_page_login_too_many_failures_says_so(client: TestClient, world: ApiWorld) -> None:
+    for _ in range(5):
+        page_login(client, "staff", "wrong-password")
+    response = page_login(client, "staff")
+    location = response.headers["location"]  # type: ignore[attr-defined]
+    assert location.startswith("/login?error=too_many_login_attempts")
+    assert client.get("/api/v1/auth/me").status_code == 401
+    page = client.get(location)
+    assert "登录失败次数过多" in page.text
