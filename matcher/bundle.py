@@ -33,7 +33,7 @@ from matcher.ranking import Query
 from matcher.tokenizer import Tokenizer
 from matcher.types import BundlePart, BundleResponse, Encoder, ResourceMatch
 
-COVER_SHARE = 0.7  # of the best candidate's quality; chosen on the dev split (0.6-0.9 alike)
+COVER_SHARE = 0.7  # MatchConfig.bundle_cover_share's default (a test keeps the two equal)
 
 Matches = Sequence[ResourceMatch]
 RankAspects = Callable[[Sequence[str]], list[Matches]]  # aspect texts -> each one's matches

@@ -38,6 +38,9 @@ class MatchConfig:
     explain_limit: int = 30  # matched-term spans reported per document
     bundle_depth: int = 10  # resources considered per aspect of a bundle
     bundle_max_parts: int = 5
+    # A resource covers an aspect when its quality there reaches this share of the best
+    # candidate's (matcher/bundle.py); chosen on the dev split (0.6-0.9 alike).
+    bundle_cover_share: float = 0.7
 
     def __post_init__(self) -> None:
         if not (self.use_bm25 or self.use_dense):
@@ -57,5 +60,7 @@ class MatchConfig:
             raise InvalidInput("深度、数量类参数必须为正整数", code="invalid_match_config")
         if min(self.bm25_weight, self.dense_weight, self.case_decay) < 0:
             raise InvalidInput("权重不能为负数", code="invalid_match_config")
+        if not 0.0 < self.bundle_cover_share <= 1.0:
+            raise InvalidInput("组合覆盖比例必须大于 0 且不超过 1", code="invalid_match_config")
         if self.mmr_lambda is not None and not 0.0 <= self.mmr_lambda <= 1.0:
             raise InvalidInput("MMR 的 λ 必须在 0 到 1 之间", code="invalid_match_config")

@@ -186,6 +186,7 @@ class HybridMatcher:
             rank=rank,
             min_confidence=cfg.confidence.min_confidence,
             max_parts=cfg.bundle_max_parts,
+            share=cfg.bundle_cover_share,
         )
 
     def _prepare(self, texts: Sequence[str], cfg: MatchConfig) -> list[Query]:

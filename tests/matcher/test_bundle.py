@@ -6,10 +6,19 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
+from matcher import hybrid
 from matcher.aspects import Aspect, NeedAspects, split_need
-from matcher.bundle import RankAspects, aspect_queries, aspect_weights, cover_need, greedy_cover
+from matcher.bundle import (
+    COVER_SHARE,
+    RankAspects,
+    aspect_queries,
+    aspect_weights,
+    cover_need,
+    greedy_cover,
+)
 from matcher.confidence import ConfidenceConfig
 from matcher.config import MatchConfig
+from matcher.errors import InvalidInput
 from matcher.hybrid import HybridMatcher
 from matcher.ranking import Ranker
 from matcher.testing import KeywordEncoder
@@ -187,3 +196,32 @@ def test_aspects_are_ranked_in_plain_order_with_weak_matches_listed(
     assert seen and all(c.mmr_lambda is None and c.confidence.keep_low_confidence for c in seen)
     assert all(c.bundle_depth == 7 and c.confidence.min_confidence == 0.35 for c in seen)
     assert [p.match.resource_id for p in bundle.parts] == ["R-VIS", "R-LIVE"]
+
+
+def test_the_cover_share_decides_who_covers_an_aspect() -> None:
+    run = [match("S1", 10, 0.9), match("G", 6, 0.9), match("X", 2, 0.5)]
+    # G: (6 - 2) / (10 - 2) x 0.9 = 0.45, half of S1's 0.9.
+    assert aspect_weights(run, min_confidence=0.45) == {"S1": 1.0}
+    assert aspect_weights(run, min_confidence=0.45, share=0.5) == {"S1": 1.0, "G": 0.5}
+    assert MatchConfig().bundle_cover_share == COVER_SHARE
+    for wrong in (0.0, 1.5):
+        with pytest.raises(InvalidInput):
+            MatchConfig(bundle_cover_share=wrong)
+
+
+def test_match_bundle_passes_the_configured_share(
+    matcher: HybridMatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[float] = []
+    real = hybrid.cover_need
+
+    def spy(*args: object, share: float, **kwargs: object) -> object:
+        seen.append(share)
+        return real(*args, share=share, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hybrid, "cover_need", spy)
+    matcher.match_bundle(
+        "想用机器视觉做缺陷检测，并做直播带货", config=MatchConfig(bundle_cover_share=0.8)
+    )
+    matcher.match_bundle("想用机器视觉做缺陷检测，并做直播带货")
+    assert seen == [0.8, matcher.config.bundle_cover_share]
