@@ -16,6 +16,7 @@ from registry.models.applications import (
 )
 from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay, CalendarYear
+from registry.models.changes import EntryChange
 from registry.models.complaints import Complaint, ComplaintNote
 from registry.models.events import EventNeed, MatchEvent, ShortlistItem
 from registry.models.files import StoredFile
@@ -67,6 +68,7 @@ __all__ = [
     "ConflictDeclaration",
     "ConsortiumMember",
     "CreditReferral",
+    "EntryChange",
     "EventNeed",
     "EvidenceDocument",
     "Expert",

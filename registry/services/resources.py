@@ -182,26 +182,8 @@ def add_case(
 ) -> Case:
     """Add an application case (Art.9(2)) to a resource that is not under review."""
     resource = editable_resource(session, actor, resource_id)
-    if data.client_industry not in INDUSTRIES:
-        raise InvalidInput(
-            f"未知行业代码：{data.client_industry}",
-            code="art9.industry_invalid",
-            article="Art.9(2)",
-            loc=("client_industry",),
-        )
-    if not data.started_on <= data.completed_on <= data.feedback_on:
-        raise InvalidInput(
-            "应满足 开始日期 ≤ 完成日期 ≤ 反馈日期",
-            code="case_dates_order",
-            article="Art.9(2)",
-            loc=("started_on",),
-        )
-    case = Case(
-        **{f: getattr(data, f) for f in CaseInput.__slots__},
-        created_at=now,
-        position=len(resource.cases),
-    )
-    resource.cases.append(case)
+    check_case(data)
+    case = new_case(resource, data, now)
     resource.updated_at = now
     session.flush()
     record(
@@ -213,4 +195,33 @@ def add_case(
         object_id=case.id,
         after=snapshot(case, ("resource_id", "title", "client")),
     )
+    return case
+
+
+def check_case(data: CaseInput, loc: tuple[str | int, ...] = ()) -> None:
+    """Refuse a case with an unknown client industry or dates out of order (Art.9(2))."""
+    if data.client_industry not in INDUSTRIES:
+        raise InvalidInput(
+            f"未知行业代码：{data.client_industry}",
+            code="art9.industry_invalid",
+            article="Art.9(2)",
+            loc=(*loc, "client_industry"),
+        )
+    if not data.started_on <= data.completed_on <= data.feedback_on:
+        raise InvalidInput(
+            "应满足 开始日期 ≤ 完成日期 ≤ 反馈日期",
+            code="case_dates_order",
+            article="Art.9(2)",
+            loc=(*loc, "started_on"),
+        )
+
+
+def new_case(resource: Resource, data: CaseInput, now: datetime) -> Case:
+    """Append a case built from `data` to the resource's cases (last position)."""
+    case = Case(
+        **{f: getattr(data, f) for f in CaseInput.__slots__},
+        created_at=now,
+        position=len(resource.cases),
+    )
+    resource.cases.append(case)
     return case

@@ -1,5 +1,6 @@
 """Revision 0002 (library management, complaints, events) upgrades an existing 0001 database
-cleanly on SQLite and PostgreSQL, matches the models, and downgrades back."""
+cleanly on SQLite and PostgreSQL, matches the models, and downgrades back; so does 0005
+(entry changes) over 0004."""
 
 from __future__ import annotations
 
@@ -73,3 +74,18 @@ def test_0001_to_head_and_back(empty_url: str) -> None:
     assert not OURS & tables(empty_url) and "library_entries" in tables(empty_url)
     assert upgrade(empty_url) == head_revision()
     assert tables(empty_url) >= OURS
+
+
+def test_0005_entry_changes_up_and_down(empty_url: str) -> None:
+    assert upgrade(empty_url, "0004") == "0004"
+    assert "entry_changes" not in tables(empty_url)
+    assert upgrade(empty_url, "0005") == "0005"
+    assert "entry_changes" in tables(empty_url)
+    downgrade(empty_url, "0004")
+    assert "entry_changes" not in tables(empty_url) and "library_entries" in tables(empty_url)
+    assert upgrade(empty_url) == head_revision()
+    engine = make_engine(empty_url)
+    try:
+        assert schema_diff(engine) == []
+    finally:
+        engine.dispose()
