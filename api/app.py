@@ -33,6 +33,7 @@ from api.routes import (
     catalog,
     city,
     complaints,
+    entry_changes,
     events,
     expert,
     health,
@@ -78,6 +79,8 @@ ROUTERS = (
     lifecycle_city.router,
     lifecycle_province.router,
     lifecycle_province_removals.router,
+    entry_changes.provider,  # changes of a certified resource's content, decided by the province
+    entry_changes.province,
     complaints.public,  # complaints and reports (Art.23): the public files and follows them
     complaints.router,
     objections.router,  # objections from the public during publicity (Art.15)

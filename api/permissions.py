@@ -146,6 +146,14 @@ PERMISSIONS: Mapping[str, Access] = {
     "province.referrals.sent": PROVINCE,
     "province.annual_reports.list": PROVINCE,
     "province.flags.list": PROVINCE,
+    # entry change requests (资源信息变更申请): the provider proposes, the province decides
+    "provider.entry_changes.create": PROVIDER,
+    "provider.entry_changes.list": PROVIDER,
+    "provider.entry_changes.withdraw": PROVIDER,
+    "province.entry_changes.list": PROVINCE,
+    "province.entry_changes.get": PROVINCE,
+    "province.entry_changes.approve": PROVINCE,
+    "province.entry_changes.reject": PROVINCE,
     # complaints and reports (Art.23), objections during publicity (Art.15): the public files
     # and follows them with a token; the province assigns; the assignee investigates and closes
     "complaints.file": PUBLIC,

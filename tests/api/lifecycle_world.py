@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registry.models.complaints import ComplaintSubject
 from registry.models.monitoring import WarningReason
-from registry.services import complaints, warnings, withdrawals
+from registry.services import complaints, entry_changes, warnings, withdrawals
+from registry.services.entry_changes import EntryChangeInput
 from tests.api.conftest import Clock, Tokens, error_types
 from tests.api.world import ApiWorld, to_library
 from tests.db.factories import at
@@ -104,3 +105,17 @@ def matrix_objects(sessions: sessionmaker[Session], w: ApiWorld, code: str) -> t
         )
         s.commit()
         return warning.id, request.id, complaint.id
+
+
+def matrix_change(sessions: sessionmaker[Session], w: ApiWorld, code: str) -> int:
+    """For the authorisation matrix: provider A's pending change of entry `code`; its id."""
+    with sessions() as s:
+        change = entry_changes.propose_change(
+            session=s,
+            actor=w.provider_a,
+            now=at(2025, 11, 24, 11),
+            resource_code=code,
+            data=EntryChangeInput(explanation="矩阵", summary="矩阵变更后的技术简介"),
+        )
+        s.commit()
+        return change.id

@@ -138,6 +138,10 @@ EXPECTED |= {
     "city.withdrawals.list": REVIEWERS,
     "city.withdrawals.get": {"reviewer_x"},
     "city.withdrawals.forward": {"reviewer_x"},
+    # entry change requests: provider A's entry and its pending change (B meets 403)
+    "provider.entry_changes.create": {"provider_a"},
+    "provider.entry_changes.list": PROVIDERS,
+    "provider.entry_changes.withdraw": {"provider_a"},
     "complaints.file": EVERYONE,
     "complaints.follow_up": EVERYONE,
     "publicity.objections.raise": EVERYONE,
@@ -204,6 +208,10 @@ EXPECTED |= {
         "province.referrals.sent",
         "province.annual_reports.list",
         "province.flags.list",
+        "province.entry_changes.list",
+        "province.entry_changes.get",
+        "province.entry_changes.approve",
+        "province.entry_changes.reject",
         "complaints.assignees",
         "complaints.assign",
     )

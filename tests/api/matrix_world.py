@@ -14,7 +14,7 @@ from registry.models import EvidenceDocument, Objection
 from registry.models.events import EventType
 from registry.services import event_shortlists, events, publicity
 from registry.storage import FileStore
-from tests.api.lifecycle_world import matrix_objects
+from tests.api.lifecycle_world import matrix_change, matrix_objects
 from tests.api.world import (
     PUBLICITY_AT,
     ApiWorld,
@@ -52,6 +52,7 @@ class Ids:
     warning: int  # open, on `library_code`
     withdrawal: int  # `library_code`'s, waiting for 广州 to forward it
     complaint: int  # about `library_code`, assigned to 广州's reviewer
+    entry_change: int  # A's pending change of `library_code`
 
 
 def path_for(template: str, ids: Ids) -> str:
@@ -70,6 +71,7 @@ def path_for(template: str, ids: Ids) -> str:
         warning_id=ids.warning,
         request_id=ids.withdrawal,
         complaint_id=ids.complaint,
+        change_id=ids.entry_change,
         referral_id=1,  # none exists: staff meet a 404, everyone else the role gate
         file_path="plots/metrics.png",
         action="panel",  # the province's page actions: assign the panel
@@ -131,6 +133,7 @@ def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
         assert patent is not None and s.get(Objection, objection_id) is not None
     event, need = _event_with_shortlist(sessions, w, LIBRARY_CODE)
     warning, withdrawal, complaint = matrix_objects(sessions, w, LIBRARY_CODE)
+    entry_change = matrix_change(sessions, w, LIBRARY_CODE)
     return Ids(
         application=w.application_a,
         resource=w.base.resource_id,
@@ -145,4 +148,5 @@ def build_template(sessions: sessionmaker[Session], store: FileStore) -> Ids:
         warning=warning,
         withdrawal=withdrawal,
         complaint=complaint,
+        entry_change=entry_change,
     )

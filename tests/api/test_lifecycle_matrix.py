@@ -1,7 +1,8 @@
 """The authorisation matrix (`test_matrix.py`) run on the routes of library management after
 certification, complaints and public objections alone: every caller against the expected
 table, on a fresh copy of the matrix world per route (provider A's library entry with an open
-warning, a withdrawal request waiting for 广州, a complaint assigned to 广州's reviewer)."""
+warning, a withdrawal request waiting for 广州, a complaint assigned to 广州's reviewer, a pending
+change of its content)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ PREFIXES = (
     "province.referrals.",
     "province.annual_reports.",
     "province.flags.",
+    "provider.entry_changes.",
+    "province.entry_changes.",
     "complaints.",
     "publicity.objections.",
     "objections.",
@@ -37,7 +40,7 @@ def names(shared: Shared) -> set[str]:
 
 def test_every_route_of_these_modules_has_a_row(shared: Shared) -> None:
     mine = names(shared)
-    assert len(mine) == 72  # 39 API routes, 33 pages
+    assert len(mine) == 79  # 46 API routes, 33 pages
     assert sorted(mine - set(EXPECTED)) == []
     assert sorted(n for n in EXPECTED if n.startswith(PREFIXES) and n not in mine) == []
 
