@@ -58,6 +58,7 @@ WORKSPACES: dict[Role, Workspace] = {
                 "年度报告", "/provider/library#entries", ("/provider/library/*/annual-report",)
             ),
             NavItem("预警整改", "/provider/library#warnings", ("/provider/warnings/*",)),
+            NavItem("信息变更", "/provider/library#entries", ("/provider/library/*/changes",)),
             NavItem(
                 "退出申请", "/provider/library#withdrawals", ("/provider/library/*/withdrawal",)
             ),
@@ -84,6 +85,9 @@ WORKSPACES: dict[Role, Workspace] = {
             NavItem("资源库管理", "/review/province/library", ("/review/province/library/*",)),
             NavItem("年度报告", "/review/province/annual-reports"),
             NavItem("预警", "/review/province/library#warnings", ("/review/province/warnings/*",)),
+            NavItem(
+                "变更申请", "/review/province/entry-changes", ("/review/province/entry-changes/*",)
+            ),
             NavItem(
                 "移出",
                 "/review/province/library?status=removed#entries",

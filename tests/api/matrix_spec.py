@@ -158,6 +158,9 @@ EXPECTED |= {
     "page.lifecycle.withdrawal_form": {"provider_a"},
     "page.lifecycle.withdrawal_request": {"provider_a"},
     "page.lifecycle.withdrawal_cancel": {"provider_a"},
+    "page.lifecycle.change_form": {"provider_a"},
+    "page.lifecycle.change_request": {"provider_a"},
+    "page.lifecycle.change_withdraw": {"provider_a"},
     "page.lifecycle.city": REVIEWERS,
     "page.lifecycle.city_forward": {"reviewer_x"},
     "page.complaints.form": EVERYONE,
@@ -187,6 +190,9 @@ EXPECTED |= {
         "page.lifecycle.withdrawal_decide",
         "page.lifecycle.remove",
         "page.lifecycle.referral_sent",
+        "page.lifecycle.changes",
+        "page.lifecycle.change",
+        "page.lifecycle.change_decide",
     )
 }
 EXPECTED |= {

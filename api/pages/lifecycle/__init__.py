@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.pages.lifecycle import city, provider, province, province_actions
+from api.pages.lifecycle import (
+    changes,
+    changes_province,
+    city,
+    provider,
+    province,
+    province_actions,
+)
 from api.permissions import Access
 
 router = APIRouter(include_in_schema=False)
 PERMISSIONS: dict[str, Access] = {}
-for _module in (provider, city, province, province_actions):
+for _module in (provider, changes, city, province, province_actions, changes_province):
     router.include_router(_module.router)
     PERMISSIONS |= _module.PERMISSIONS
