@@ -19,12 +19,14 @@ CHANGEABLE_FIELDS = ("summary", "advantages", "indicators", "scenarios")
 
 
 class EntryChangeStatus(StrEnum):
-    """pending → approved | rejected by the province, or withdrawn by the provider."""
+    """pending → approved | rejected by the province, withdrawn by the provider, or lapsed
+    when the entry leaves the library before a decision."""
 
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"  # the entry was removed or withdrawn meanwhile
 
 
 class EntryChange(Base):

@@ -35,6 +35,7 @@ LABELS = MappingProxyType(
         S.APPROVED: "已同意变更",
         S.REJECTED: "未同意变更",
         S.WITHDRAWN: "已撤回申请",
+        S.LAPSED: "资源已移出，申请终止",
     }
 )
 FIELD_LABELS = MappingProxyType(

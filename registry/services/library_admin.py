@@ -21,6 +21,7 @@ from registry.errors import Conflict, NotFound, TransitionNotAllowed
 from registry.findings import article_zh
 from registry.library import VISIBLE, record_event
 from registry.models.applications import Notification
+from registry.models.changes import EntryChange, EntryChangeStatus
 from registry.models.library import LibraryEntry
 from registry.models.monitoring import (
     LibraryEntryHistory,
@@ -146,9 +147,16 @@ def move_status(
 
 
 def close_open_items(
-    *, session: Session, entry: LibraryEntry, now: datetime, warnings_to: WarningStatus, note: str
+    *,
+    session: Session,
+    actor: Actor,
+    entry: LibraryEntry,
+    now: datetime,
+    warnings_to: WarningStatus,
+    note: str,
 ) -> None:
-    """An entry left the library: its open warnings end, its pending withdrawal requests lapse."""
+    """An entry left the library: its open warnings end, its pending withdrawal requests and
+    its pending change request lapse (the latter audited: the provider sees why it ended)."""
     session.execute(
         update(LibraryWarning)
         .where(
@@ -167,6 +175,16 @@ def close_open_items(
         .values(status=WithdrawalStatus.SUPERSEDED, decided_at=now, decision_note=note)
         .execution_options(synchronize_session="fetch")
     )
+    change = session.scalar(select(EntryChange).where(EntryChange.pending_entry_id == entry.id))
+    if change is not None:
+        change.status, change.pending_entry_id = EntryChangeStatus.LAPSED, None
+        change.decided_at, change.decision_reason = now, note
+        session.flush()
+        record(session, actor=actor, now=now, action="entry_change.lapse",
+               object_type="entry_change", object_id=change.id,
+               before={"status": EntryChangeStatus.PENDING.value},
+               after={"status": change.status.value, "resource_code": entry.resource.code,
+                      "reason": note})  # fmt: skip
 
 
 def set_priority(

@@ -139,7 +139,7 @@ def _take_out(
     for entry in entries:
         change_entry_status(session=session, actor=actor, now=now, entry=entry,
                             event=EntryEvent.REMOVE, note=note, article=article)  # fmt: skip
-        close_open_items(session=session, entry=entry, now=now,
+        close_open_items(session=session, actor=actor, entry=entry, now=now,
                          warnings_to=WarningStatus.REMOVED, note=note)  # fmt: skip
     for application in applications:
         fire(session=session, application=application, event=Event.VOID, actor=actor, now=now,

@@ -175,7 +175,7 @@ def _decide(
     change_entry_status(session=session, actor=actor, now=now, entry=warning.entry, event=event,
                         note=note.strip(), article=ARTICLE)  # fmt: skip
     if event is EntryEvent.REMOVE:
-        close_open_items(session=session, entry=warning.entry, now=now,
+        close_open_items(session=session, actor=actor, entry=warning.entry, now=now,
                          warnings_to=WarningStatus.REMOVED, note=note.strip())  # fmt: skip
     record(session, actor=actor, now=now, action=f"warning.{target.value}", object_type="warning",
            object_id=warning.id, after={"status": target.value, "note": note.strip()})  # fmt: skip

@@ -100,7 +100,7 @@ def approve_withdrawal(
     change_entry_status(session=session, actor=actor, now=now, entry=request.entry,
                         event=EntryEvent.WITHDRAW, note=f"申请退出资源库：{request.reason}",
                         article=ARTICLE)  # fmt: skip
-    close_open_items(session=session, entry=request.entry, now=now,
+    close_open_items(session=session, actor=actor, entry=request.entry, now=now,
                      warnings_to=WarningStatus.WITHDRAWN, note="资源已申请退出资源库")  # fmt: skip
     _audit(session, actor, now, request, "approve")
     return request

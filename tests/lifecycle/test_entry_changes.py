@@ -23,7 +23,8 @@ from registry.errors import (
 )
 from registry.models import Notification
 from registry.models.changes import EntryChangeStatus as S
-from registry.services import entry_changes
+from registry.models.monitoring import RemovalGround
+from registry.services import entry_changes, removals, withdrawals
 from registry.services.entry_changes import EntryChangeInput
 from registry.services.library_admin import change_entry_status, entry_by_code
 from registry.workflow import EntryEvent
@@ -183,6 +184,43 @@ def test_only_entries_in_the_library_change(world: World, db_session: Session) -
         entry_changes.reject_change(session=s, actor=world.staff, now=at(2025, 12, 4),
                                     change_id=change_id, reason="再次")  # fmt: skip
     assert again.value.code == "transition_not_allowed"
+
+
+def test_a_pending_change_lapses_when_the_entry_leaves(world: World, db_session: Session) -> None:
+    s = db_session
+    world.certify("AI-001", n=1)
+    world.certify("AI-002", n=2)
+    removed_id = propose(s, world, summary=NEW_SUMMARY)
+    withdrawn_id = propose(s, world, code="AI-002", n=2, advantages="新增多光谱成像")
+    removals.remove_organisation(
+        session=s, actor=world.staff, now=at(2025, 12, 2),
+        organisation_id=world.providers[1].organisation_id,
+        ground=RemovalGround.MAJOR_ACCIDENT, reason="重大安全事故",
+    )  # fmt: skip
+    request = withdrawals.request_withdrawal(
+        session=s, actor=world.providers[2].actor, now=at(2025, 12, 2), resource_code="AI-002",
+        reason="产品停止对外服务",
+    )  # fmt: skip
+    withdrawals.forward_withdrawal(session=s, actor=world.dg_reviewer, now=at(2025, 12, 3),
+                                   request_id=request.id, opinion="同意转报")  # fmt: skip
+    withdrawals.approve_withdrawal(session=s, actor=world.staff, now=at(2025, 12, 4),
+                                   request_id=request.id, note="同意退出")  # fmt: skip
+    s.commit()
+    s.expire_all()
+    for change_id in (removed_id, withdrawn_id):
+        change = entry_changes.get_change(session=s, actor=world.staff, change_id=change_id)
+        assert (change.status, change.pending_entry_id) == (S.LAPSED, None)
+        assert change.decided_at is not None and change.decision_reason
+        assert entry_changes.LABELS[change.status] == "资源已移出，申请终止"
+    removed = entry_changes.get_change(session=s, actor=world.staff, change_id=removed_id)
+    assert "重大安全事故" in (removed.decision_reason or "")
+    assert audit_actions(s, "entry_change.") == [
+        "entry_change.propose", "entry_change.propose",
+        "entry_change.lapse", "entry_change.lapse",
+    ]  # fmt: skip
+    with pytest.raises(TransitionNotAllowed):  # a lapsed change is decided for good
+        entry_changes.reject_change(session=s, actor=world.staff, now=at(2025, 12, 5),
+                                    change_id=removed_id, reason="已移出")  # fmt: skip
 
 
 def _decide(
