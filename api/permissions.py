@@ -149,6 +149,7 @@ PERMISSIONS: Mapping[str, Access] = {
     # entry change requests (资源信息变更申请): the provider proposes, the province decides
     "provider.entry_changes.create": PROVIDER,
     "provider.entry_changes.list": PROVIDER,
+    "provider.entry_changes.get": PROVIDER,
     "provider.entry_changes.withdraw": PROVIDER,
     "province.entry_changes.list": PROVINCE,
     "province.entry_changes.get": PROVINCE,

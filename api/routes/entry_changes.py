@@ -53,6 +53,16 @@ def provider_list(
     return [EntryChangeRead.of(c) for c in found]
 
 
+@provider.get(
+    "/entry-changes/{change_id}", name="provider.entry_changes.get", summary="本单位的一项变更申请"
+)
+def provider_get(change_id: int, actor: ActorDep, session: SessionDep) -> EntryChangeRead:
+    """One of the organisation's change requests with every text before and after, its state and
+    the province's reason."""
+    change = entry_changes.get_change(session=session, actor=actor, change_id=change_id)
+    return EntryChangeRead.of(change)
+
+
 @provider.post(
     "/entry-changes/{change_id}/withdrawal",
     name="provider.entry_changes.withdraw",

@@ -141,6 +141,7 @@ EXPECTED |= {
     # entry change requests: provider A's entry and its pending change (B meets 403)
     "provider.entry_changes.create": {"provider_a"},
     "provider.entry_changes.list": PROVIDERS,
+    "provider.entry_changes.get": {"provider_a"},
     "provider.entry_changes.withdraw": {"provider_a"},
     "complaints.file": EVERYONE,
     "complaints.follow_up": EVERYONE,

@@ -74,6 +74,11 @@ def test_rejected_with_a_reason_and_withdrawn(api: Api) -> None:
                 json={"reason": "r", "expected_version": 2})  # fmt: skip
     rejected = api.call("POST", path, "staff", json={"reason": "缺少检测报告"})
     assert rejected["status"] == "rejected" and rejected["decision_reason"] == "缺少检测报告"
+    own = api.call("GET", f"/provider/entry-changes/{made['id']}", "provider-1")
+    assert (own["status_label"], own["decision_reason"]) == ("未同意变更", "缺少检测报告")
+    api.refused("GET", f"/provider/entry-changes/{made['id']}", "provider-2", 403,
+                "not_own_organisation")  # fmt: skip
+    api.refused("GET", "/provider/entry-changes/999", "provider-1", 404, "entry_change_not_found")
     assert api.call("GET", f"/library/resources/{CODE_A}", None)["summary"] != SUMMARY
     again = propose(api, {"advantages": "新的核心优势", "explanation": "补充"})
     withdraw = f"/provider/entry-changes/{again['id']}/withdrawal"
