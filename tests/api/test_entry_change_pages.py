@@ -57,7 +57,7 @@ def test_provider_proposes_and_withdraws(client: TestClient, ready: ApiWorld) ->
     texts = current_texts(html)
     refused = post(client, FORM, FORM, texts | {"explanation": "无改动"})
     assert refused.status_code == 422 and "变更申请须修改至少一项内容" in refused.text
-    case = {f"case_{k}": v for k, v in CASE.items()}
+    case = {f"new_cases.0.{k}": v for k, v in CASE.items()}
     sent = post(client, FORM, FORM, texts | case | {"summary": SUMMARY + ADDED,
                                                     "explanation": "技术更新"})  # fmt: skip
     assert sent.status_code == 303
@@ -69,6 +69,26 @@ def test_provider_proposes_and_withdraws(client: TestClient, ready: ApiWorld) ->
     done = post(client, FORM, f"/provider/entry-changes/{withdraw}", {})
     assert done.status_code == 303
     assert "已撤回申请" in page(client, FORM)
+
+
+def test_several_cases_in_one_proposal(client: TestClient, ready: ApiWorld) -> None:
+    sign_in(client, "provider-1")
+    html = page(client, FORM)
+    assert 'id="new_cases.2.title"' in html and "再添加一个案例" in html
+    texts = current_texts(html)
+    first = {f"new_cases.0.{k}": v for k, v in CASE.items()}
+    third = {f"new_cases.2.{k}": v for k, v in (CASE | {"title": "第三个"}).items()}
+    bad = third | {"new_cases.2.client_industry": "X99"}
+    refused = post(client, FORM, FORM, texts | first | bad | {"explanation": "新增案例"})
+    assert refused.status_code == 422
+    # the filled third slot moved up to the second: its error and values are shown there
+    html = refused.text
+    assert 'id="new_cases.1.client_industry" name="new_cases.1.client_industry" value="X99"' in html
+    assert 'id="new_cases.1.client_industry-error"' in html
+    assert 'name="new_cases.2.title" value=""' in html
+    sent = post(client, FORM, FORM, texts | first | third | {"explanation": "新增案例"})
+    assert sent.status_code == 303
+    assert "新增案例 2 个" in page(client, FORM)
 
 
 def test_province_sees_before_after_and_decides(client: TestClient, ready: ApiWorld) -> None:

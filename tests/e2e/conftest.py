@@ -149,7 +149,12 @@ def browser() -> Iterator[Browser]:
     thread while it is open, and tests after this package call ``asyncio.run``.
     """
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # Date inputs follow the process locale, not --lang: a Chinese environment shows them
+        # as a reader here would see them (2026/01/05, not 01/05/2026).
+        chinese = {**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"}
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=chinese
+        )
         yield chromium
         chromium.close()
 

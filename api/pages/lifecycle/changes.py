@@ -1,6 +1,10 @@
 """申报单位 · 资源信息变更申请: the form to change a library entry's texts (prefilled with the
-certified ones) and add a case, the entry's change requests with their state, and withdrawing
-a pending one. Only texts that differ from the current ones are proposed."""
+certified ones) and add up to three cases, the entry's change requests with their state, and
+withdrawing a pending one. Only texts that differ from the current ones are proposed.
+
+The case fields are named as the API's body locates them (`new_cases.0.title`), so an error of
+the second case shows beside the second case's field; filled case slots are moved up over empty
+ones before the proposal is built, so the positions of the list and of the form agree."""
 
 from __future__ import annotations
 
@@ -34,6 +38,22 @@ PERMISSIONS = {
 }
 CASE_FIELDS = ("title", "client", "client_city", "client_industry", "started_on",
                "completed_on", "implementation", "results", "feedback", "feedback_on")  # fmt: skip
+CASE_SLOTS = 3  # new cases one form takes (the API takes up to 20)
+
+
+def _slot(form: Form, i: int) -> dict[str, Any]:
+    return {name: form.get(f"new_cases.{i}.{name}") or None for name in CASE_FIELDS}
+
+
+def _compact_cases(form: Form) -> list[dict[str, Any]]:
+    """The filled case slots, in order; the form is rewritten so that they come first."""
+    cases = [case for i in range(CASE_SLOTS) if any((case := _slot(form, i)).values())]
+    for i in range(CASE_SLOTS):
+        for name in CASE_FIELDS:
+            form.pop(f"new_cases.{i}.{name}", None)
+    for i, case in enumerate(cases):
+        form.update({f"new_cases.{i}.{name}": value for name, value in case.items() if value})
+    return cases
 
 
 def change_page(
@@ -59,6 +79,8 @@ def change_page(
             "pending": any(c.status is entry_changes.S.PENDING for c in found),
             "fields": [(n, entry_changes.FIELD_LABELS[n]) for n in CHANGEABLE_FIELDS],
             "form": form or current,
+            "case_slots": range(CASE_SLOTS),
+            "case_fields": CASE_FIELDS,
             "errors": errors,
         },
         principal=principal,
@@ -75,15 +97,15 @@ def change_form(
 
 
 def _body(form: Form, resource: Resource) -> EntryChangeCreate:
-    """The proposal in a form: the texts that differ from the current ones, the case if given."""
+    """The proposal in a form: the texts that differ from the current ones, the cases given."""
     data: dict[str, Any] = {"explanation": form.get("explanation")}
     for name in CHANGEABLE_FIELDS:
         text = str(form.get(name) or "").replace("\r\n", "\n")
         if text.strip() != getattr(resource, name).strip():
             data[name] = text
-    case = {name: form.get(f"case_{name}") or None for name in CASE_FIELDS}
-    if any(case.values()):
-        data["new_cases"] = [{k: v for k, v in case.items() if v is not None}]
+    cases = _compact_cases(form)
+    if cases:
+        data["new_cases"] = [{k: v for k, v in case.items() if v is not None} for case in cases]
     return parse(EntryChangeCreate, data)
 
 
