@@ -36,8 +36,17 @@ def check_timeliness(*, resource: ResourceFacts, submission: SubmissionFacts) ->
     for loc, doc in resource_documents(resource):
         findings += _document(doc, loc, on)
     for index, case in enumerate(resource.cases):
-        findings += _case(index, case.completed_on, case.feedback_on, case_label(index, case), on)
+        loc = ("resource", "cases", index)
+        findings += _case(case.completed_on, case.feedback_on, case_label(index, case), on, loc)
     return findings
+
+
+def check_new_case(
+    *, completed_on: date, feedback_on: date, label: str, on: date, loc: tuple[str | int, ...]
+) -> list[Finding]:
+    """Art.12(4) for a case added to a certified entry (资源信息变更申请), counted back from the
+    day it is proposed: no date after that day, user feedback within the year before it."""
+    return _case(completed_on, feedback_on, label, on, loc, day_name="变更申请日")
 
 
 def _document(doc: EvidenceFacts, loc: tuple[str | int, ...], on: date) -> list[Finding]:
@@ -100,12 +109,17 @@ def _age(
 
 
 def _case(
-    index: int, completed: date | None, feedback: date | None, label: str, on: date
+    completed: date | None,
+    feedback: date | None,
+    label: str,
+    on: date,
+    loc: tuple[str | int, ...],
+    *,
+    day_name: str = "申报日",
 ) -> list[Finding]:
-    loc = ("resource", "cases", index)
     for day, what in ((completed, "完成日期"), (feedback, "用户反馈日期")):
         if day is not None and day > on:
-            return [_after(label, what, day, on, loc)]
+            return [_after(label, what, day, on, loc, day_name)]
     if feedback is None:  # reported by Art.9(2) as incomplete
         return []
     start = window_start(on, FEEDBACK_YEARS)
@@ -115,18 +129,20 @@ def _case(
         Finding(
             "art12.feedback_too_old",
             "Art.12(4)",
-            f"{label}的用户反馈日期为{zh_date(feedback)}，不在申报日{zh_date(on)}前"
+            f"{label}的用户反馈日期为{zh_date(feedback)}，不在{day_name}{zh_date(on)}前"
             f"{FEEDBACK_YEARS}年之内（应不早于{zh_date(start)}）。",
             loc=loc,
         )
     ]
 
 
-def _after(name: str, what: str, day: date, on: date, loc: tuple[str | int, ...]) -> Finding:
+def _after(
+    name: str, what: str, day: date, on: date, loc: tuple[str | int, ...], day_name: str = "申报日"
+) -> Finding:
     return Finding(
         "art12.date_after_submission",
         "Art.12",
-        f"{name}的{what}{zh_date(day)}晚于申报日{zh_date(on)}，请核对。",
+        f"{name}的{what}{zh_date(day)}晚于{day_name}{zh_date(on)}，请核对。",
         loc=loc,
     )
 

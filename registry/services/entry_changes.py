@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -19,15 +20,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from registry.actor import Actor, require_organisation, require_role, signed_in
 from registry.audit import jsonable, record
 from registry.enums import LibraryEventKind, Role
-from registry.errors import Conflict, InvalidInput, NotFound, TransitionNotAllowed
+from registry.errors import Conflict, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from registry.inputs import CaseInput
 from registry.library import VISIBLE, record_event
 from registry.models.changes import CHANGEABLE_FIELDS, EntryChange, EntryChangeStatus
 from registry.models.library import LibraryEntry
+from registry.rules import art12
 from registry.services.library_admin import entry_by_code, notify_entry
 from registry.services.resources import check_case, new_case
 
 ARTICLE = "Art.18"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = EntryChangeStatus
 LABELS = MappingProxyType(
     {
@@ -75,6 +78,7 @@ def propose_change(
     texts = _changed_texts(entry, data)
     for i, case in enumerate(data.new_cases):
         check_case(case, loc=("new_cases", i))
+    _check_case_timeliness(data.new_cases, now.astimezone(SHANGHAI).date())
     if not texts and not data.new_cases:
         raise InvalidInput("变更申请须修改至少一项内容或新增案例", code="change_empty",
                            article=ARTICLE, loc=("summary",))  # fmt: skip
@@ -96,6 +100,20 @@ def propose_change(
         raise _pending_conflict() from exc
     _audit(session, actor, now, change, "propose", after=_proposal(change))
     return change
+
+
+def _check_case_timeliness(cases: tuple[CaseInput, ...], on: date) -> None:
+    """Art.12(4): a new case's feedback is at most a year old on the day the change is
+    proposed, and no date of it lies after that day; every late case is named at once."""
+    findings = []
+    for i, case in enumerate(cases):
+        findings += art12.check_new_case(
+            completed_on=case.completed_on, feedback_on=case.feedback_on, on=on,
+            label=f"新增案例 {i + 1}《{case.title.strip()}》", loc=("new_cases", i),
+        )  # fmt: skip
+    if findings:
+        raise RuleViolation("新增案例不符合第十二条的时效要求", code=findings[0].code,
+                            article=findings[0].article, findings=findings)  # fmt: skip
 
 
 def _changed_texts(entry: LibraryEntry, data: EntryChangeInput) -> dict[str, str]:

@@ -110,6 +110,10 @@ def test_proposals_refused(api: Api) -> None:
     bad_case = {"new_cases": [CASE | {"client_industry": "X99"}], "explanation": "e"}
     item = api.refused("POST", url_b, "provider-2", 422, "art9.industry_invalid", json=bad_case)
     assert item["loc"] == ["new_cases", 0, "client_industry"]
+    stale = {"new_cases": [CASE | {"feedback_on": "2024-11-30"}], "explanation": "e"}
+    item = api.refused("POST", url_b, "provider-2", 422, "art12.feedback_too_old", "Art.12(4)",
+                       json=stale)  # fmt: skip
+    assert item["loc"] == ["new_cases", 0] and "不在变更申请日" in item["msg"]
     api.refused("POST", url_b, "provider-2", 422, "extra_forbidden",
                 json={"title": "改名", "explanation": "e"})  # fmt: skip
     api.refused("POST", "/provider/library/AI-999/changes", "provider-2", 404, "entry_not_found",

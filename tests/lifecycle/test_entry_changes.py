@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from registry.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RuleViolation,
     TransitionNotAllowed,
 )
 from registry.models import Notification
@@ -155,6 +157,38 @@ def test_refusals_write_nothing(world: World, db_session: Session) -> None:
         if loc is not None:
             assert refused.value.loc == loc  # type: ignore[attr-defined]
         assert row_counts(s) == before
+
+
+def test_new_cases_meet_art12_on_the_day_proposed(world: World, db_session: Session) -> None:
+    s = db_session
+    world.certify("AI-001", n=1)
+    now = at(2025, 12, 2)  # the year before it starts on 2024-12-02 (boundary day included)
+
+    def attempt(*cases: Any) -> object:
+        data = EntryChangeInput(explanation="新增案例", new_cases=cases)
+        return entry_changes.propose_change(session=s, actor=world.providers[1].actor, now=now,
+                                            resource_code="AI-001", data=data)  # fmt: skip
+
+    stale = case_input(1, feedback_on=date(2024, 12, 1), completed_on=date(2024, 11, 1))
+    future = case_input(2, completed_on=date(2025, 12, 3), feedback_on=date(2025, 12, 10))
+    before = row_counts(s)
+    with pytest.raises(RuleViolation) as refused:
+        attempt(case_input(0), stale, future)
+    s.rollback()
+    found = [(f.code, f.article, f.loc) for f in refused.value.findings]
+    assert found == [
+        ("art12.feedback_too_old", "Art.12(4)", ("new_cases", 1)),
+        ("art12.date_after_submission", "Art.12", ("new_cases", 2)),
+    ]
+    assert "新增案例 2《某电子厂外观检测改造1》" in refused.value.findings[0].message
+    assert "变更申请日" in refused.value.findings[1].message
+    assert row_counts(s) == before
+    boundary = case_input(3, feedback_on=date(2024, 12, 2), completed_on=date(2024, 11, 1))
+    attempt(boundary)
+    s.commit()
+    assert entry_changes.entry_changes(session=s, actor=world.staff)[0].new_cases[0]["title"] == (
+        "某电子厂外观检测改造3"
+    )
 
 
 def test_only_entries_in_the_library_change(world: World, db_session: Session) -> None:
