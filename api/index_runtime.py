@@ -60,6 +60,7 @@ def index_options(settings: Settings) -> IndexOptions:
         max_seq_length=model.max_seq_length,
         warned_factor=settings.index.warned_factor,
         priority_boost=settings.index.priority_boost,
+        dense_storage=settings.index.dense_storage,
     )
 
 

@@ -2,11 +2,11 @@
 
 A file names the configuration and gives, under `match:`, any fields of `matcher.MatchConfig`
 (retrievers, fusion method and weights, rrf_k, normalisation, candidate depths, case
-aggregation, and `confidence:` thresholds); `model:` and `tokenizer:` say which index it needs
-(null: the deployment's model, the shipped dictionary). Relative paths are read from the
-current directory (the repository root). `evaluation/configs/default.yaml` is the default
-ranking of the service: `default_match_config()` reads it, `funeng eval sweep --write-default`
-writes it. See `evaluation/formats.md` for an example.
+aggregation, and `confidence:` thresholds); `model:`, `tokenizer:` and `dense_storage:` say
+which index it needs (null: the deployment's model, the shipped dictionary, float32 vectors).
+Relative paths are read from the current directory (the repository root).
+`evaluation/configs/default.yaml` is the default ranking of the service: `default_match_config()`
+reads it, `funeng eval sweep --write-default` writes it. See `evaluation/formats.md` for an example.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import yaml
 from evaluation.errors import ConfigInvalid
 from matcher.confidence import ConfidenceConfig
 from matcher.config import MatchConfig
+from matcher.dense import STORAGES, DenseStorage
 from matcher.errors import MatcherError
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "default.yaml"
-_TOP_KEYS = {"name", "description", "model", "tokenizer", "match"}
+_TOP_KEYS = {"name", "description", "model", "tokenizer", "dense_storage", "match"}
 _MATCH_FIELDS = {f.name for f in dataclasses.fields(MatchConfig)}
 _CONFIDENCE_FIELDS = {f.name for f in dataclasses.fields(ConfidenceConfig)}
 
@@ -53,6 +54,7 @@ class EvalConfig:
     description: str = ""
     model: str | None = None
     tokenizer: TokenizerSpec = field(default_factory=TokenizerSpec)
+    dense_storage: DenseStorage | None = None  # None: float32 (see matcher.dense)
 
     def with_match(self, name: str, **changes: Any) -> EvalConfig:
         """A variant with other MatchConfig fields; `confidence.x` keys change the thresholds."""
@@ -81,10 +83,14 @@ def parse_config(data: object, *, default_name: str) -> EvalConfig:
     if not isinstance(tokenizer, dict) or set(tokenizer) - {"userdict", "stopwords", "hmm"}:
         raise ConfigInvalid("tokenizer 只能包含 userdict、stopwords、hmm", loc="tokenizer")
     model = data.get("model")
+    storage = data.get("dense_storage")
+    if storage is not None and storage not in STORAGES:
+        raise ConfigInvalid(f"dense_storage 只能是 {' / '.join(STORAGES)}", loc="dense_storage")
     return EvalConfig(
         name=str(data.get("name") or default_name),
         description=str(data.get("description") or ""),
         model=None if model is None else str(model),
+        dense_storage=storage,
         tokenizer=TokenizerSpec(
             userdict=_path(tokenizer.get("userdict")),
             stopwords=_path(tokenizer.get("stopwords")),
@@ -141,6 +147,7 @@ def config_dict(config: EvalConfig) -> dict[str, Any]:
             "stopwords": None if tok.stopwords is None else str(tok.stopwords),
             "hmm": tok.hmm,
         },
+        "dense_storage": config.dense_storage,
         "match": {
             **dataclasses.asdict(config.match),
             "confidence": _as_dict(config.match.confidence),

@@ -20,6 +20,7 @@ from evaluation.configuration import EvalConfig, TokenizerSpec
 from indexing.build import IndexParts, StageProgress, build_matcher
 from indexing.documents import DocumentFactors
 from indexing.embed_cache import EmbeddingCache
+from matcher.dense import DenseStorage
 from matcher.hybrid import HybridMatcher
 from matcher.tokenizer import STOPWORDS_PATH, USERDICT_PATH, Tokenizer, default_tokenizer
 from matcher.types import Encoder
@@ -87,7 +88,8 @@ def library_views(database_url: str) -> list[LibraryEntryView]:
 
 
 class IndexPool:
-    """One matcher per (model, tokenizer) over the same library views, built on first use."""
+    """One matcher per (model, tokenizer, dense storage) over the same library views, built on
+    first use."""
 
     def __init__(
         self,
@@ -99,8 +101,10 @@ class IndexPool:
         factors: DocumentFactors | None = None,
         threads: int = 1,
         progress: StageProgress | None = None,
+        default_storage: DenseStorage = "float32",
     ) -> None:
         self.views = list(views)
+        self.default_storage: DenseStorage = default_storage
         self.default_model = default_model
         self.cache = EmbeddingCache(cache_path) if cache_path is not None else None
         self.encoder_factory = encoder_factory
@@ -108,7 +112,7 @@ class IndexPool:
         self.threads = threads
         self.progress = progress
         self.build_seconds: dict[str, float] = {}
-        self._matchers: dict[tuple[str, tuple[str, str, bool]], HybridMatcher] = {}
+        self._matchers: dict[tuple[str, tuple[str, str, bool], str], HybridMatcher] = {}
 
     def model_of(self, config: EvalConfig) -> str:
         """The model a configuration runs on."""
@@ -116,7 +120,8 @@ class IndexPool:
 
     def matcher(self, config: EvalConfig) -> HybridMatcher:
         """The matcher of the configuration's model and tokenizer (its MatchConfig is per call)."""
-        key = (self.model_of(config), config.tokenizer.key())
+        storage = config.dense_storage or self.default_storage
+        key = (self.model_of(config), config.tokenizer.key(), storage)
         if key not in self._matchers:
             started = time.perf_counter()
             parts = IndexParts(
@@ -126,10 +131,12 @@ class IndexPool:
                 cache=self.cache,
                 threads=self.threads,
                 embed_batch=32,
+                dense_storage=storage,
             )
             self._matchers[key] = build_matcher(self.views, parts=parts, progress=self.progress)
             dictionary = config.tokenizer.userdict or "默认词典"
-            self.build_seconds[f"{key[0]}（{dictionary}）"] = time.perf_counter() - started
+            label = f"{key[0]}（{dictionary}）" + ("" if storage == "float32" else f"（{storage}）")
+            self.build_seconds[label] = time.perf_counter() - started
         return self._matchers[key]
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ from evaluation.split import select
 from evaluation.sweep import SweepResult, SweepSpec, sweep
 from indexing.build import StageProgress
 from indexing.documents import DocumentFactors
+from matcher.dense import DenseStorage
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class HarnessOptions:
     batch_size: int = 32
     max_seq_length: int = 256
     factors: DocumentFactors = field(default_factory=DocumentFactors)
+    dense_storage: DenseStorage = "float32"  # the deployment's; a configuration may say another
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def open_harness(
         factors=options.factors,
         threads=options.threads,
         progress=build_progress,
+        default_storage=options.dense_storage,
     )
     return Harness(pool=pool, progress=run_progress)
 

@@ -14,6 +14,7 @@ import numpy as np
 from indexing.documents import DocumentFactors, library_documents
 from indexing.embed_cache import EmbeddingCache, embed_passages
 from matcher.config import MatchConfig
+from matcher.dense import DenseStorage
 from matcher.hybrid import HybridMatcher
 from matcher.tokenizer import Tokenizer
 from matcher.types import Document, Encoder
@@ -34,12 +35,14 @@ class IndexParts:
     cache: EmbeddingCache | None = None
     threads: int = 1
     embed_batch: int = 64
+    dense_storage: DenseStorage = "float32"
 
     def new_matcher(self) -> HybridMatcher:
         """An empty matcher with these parts."""
         return HybridMatcher(
-            tokenizer=self.tokenizer, encoder=self.encoder, config=self.config, threads=self.threads
-        )
+            tokenizer=self.tokenizer, encoder=self.encoder, config=self.config,
+            threads=self.threads, dense_storage=self.dense_storage,
+        )  # fmt: skip
 
     def vectors(
         self, docs: Sequence[Document], progress: StageProgress | None = None

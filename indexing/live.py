@@ -106,6 +106,7 @@ class LiveIndex:
             factors=parts.factors,
             config=parts.config,
             threads=parts.threads,
+            dense_storage=parts.dense_storage,
         )
         state = CursorState.from_dict(loaded.manifest["cursor"])
         with self._writer:

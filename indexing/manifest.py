@@ -61,6 +61,7 @@ def build(
         "model_hash": model_hash_of(matcher.encoder),
         "dimension": matcher.encoder.dimension,
         "dictionary_hash": matcher.tokenizer.dictionary_hash,
+        "dense_storage": matcher.dense.storage,
         "factors": factors.as_dict(),
         "corpus_version": cursor.version,
         "cursor": cursor.as_dict(),
@@ -84,9 +85,15 @@ def read(folder: Path) -> dict[str, Any] | None:
 
 
 def check_compatible(
-    manifest: dict[str, Any], *, encoder: Encoder, tokenizer: Tokenizer, factors: DocumentFactors
+    manifest: dict[str, Any],
+    *,
+    encoder: Encoder,
+    tokenizer: Tokenizer,
+    factors: DocumentFactors,
+    dense_storage: str = "float32",
 ) -> None:
-    """Refuse a snapshot built for another format, model, dimension, dictionary or factors."""
+    """Refuse a snapshot built for another format, model, dimension, dictionary, dense storage
+    or factors."""
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise SnapshotMismatch(
             f"快照格式为 {manifest.get('format')} 版本 {manifest.get('format_version')}，"
@@ -99,10 +106,12 @@ def check_compatible(
         "dimension": (encoder.dimension, "向量维度"),
         "dictionary_hash": (tokenizer.dictionary_hash, "分词词典"),
         "factors": (factors.as_dict(), "预警降权 / 优先推广系数"),
+        "dense_storage": (dense_storage, "向量存储精度"),
     }
+    found = {"dense_storage": "float32"} | manifest  # snapshots from before the choice: float32
     for key, (value, label) in expected.items():
-        if manifest.get(key) != value:
+        if found.get(key) != value:
             raise SnapshotMismatch(
-                f"快照的{label}（{manifest.get(key)}）与当前配置（{value}）不一致，请重建索引",
+                f"快照的{label}（{found.get(key)}）与当前配置（{value}）不一致，请重建索引",
                 code=f"{key}_mismatch",
             )

@@ -25,6 +25,7 @@ from indexing.query_cache import QueryVectorCache
 from indexing.snapshot import SnapshotStore
 from indexing.source import DatabaseSource, LibrarySource
 from matcher.config import MatchConfig
+from matcher.dense import DenseStorage
 from matcher.tokenizer import Tokenizer, default_tokenizer
 from matcher.types import Encoder
 
@@ -48,6 +49,7 @@ class IndexOptions:
     query_cache_size: int = 1024  # query vectors remembered (a need asked again: no encoding)
     gap_timeout: float = 30.0
     keep_snapshots: int = 2
+    dense_storage: DenseStorage = "float32"  # see matcher.dense
 
     @property
     def factors(self) -> DocumentFactors:
@@ -86,6 +88,7 @@ def make_parts(
         cache=EmbeddingCache(options.index_dir / CACHE_FILE),
         threads=options.threads,
         embed_batch=max(options.batch_size, 1),
+        dense_storage=options.dense_storage,
     )
 
 

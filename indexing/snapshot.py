@@ -37,6 +37,7 @@ from indexing.cursor import CursorState
 from indexing.documents import DocumentFactors
 from indexing.errors import IndexingError, NoSnapshot, SnapshotCorrupt
 from matcher.config import MatchConfig
+from matcher.dense import DenseStorage
 from matcher.errors import MatcherError
 from matcher.hybrid import HybridMatcher
 from matcher.tokenizer import Tokenizer
@@ -117,11 +118,14 @@ class SnapshotStore:
         factors: DocumentFactors,
         config: MatchConfig | None = None,
         threads: int = 1,
+        dense_storage: DenseStorage = "float32",
     ) -> LoadedSnapshot:
-        """The snapshot to serve, checked against the caller's model, dictionary and factors."""
+        """The snapshot to serve, checked against the caller's model, dictionary, dense storage
+        and factors."""
         name, manifest = self.current()
         folder = self.snapshots_dir / name
-        mf.check_compatible(manifest, encoder=encoder, tokenizer=tokenizer, factors=factors)
+        mf.check_compatible(manifest, encoder=encoder, tokenizer=tokenizer, factors=factors,
+                            dense_storage=dense_storage)  # fmt: skip
         for path, expected in manifest["files"].items():
             target = folder / path
             if not target.is_file():
@@ -138,6 +142,7 @@ class SnapshotStore:
                 tokenizer=tokenizer,
                 config=config,
                 threads=threads,
+                dense_storage=dense_storage,
             )
         except MatcherError as error:
             raise SnapshotCorrupt(

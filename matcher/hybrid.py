@@ -23,7 +23,7 @@ from matcher.bm25 import BM25Index
 from matcher.bundle import aspect_queries, cover_need
 from matcher.config import MatchConfig
 from matcher.corpus import Corpus
-from matcher.dense import DenseIndex, check_vectors
+from matcher.dense import DenseIndex, DenseStorage, check_vectors
 from matcher.errors import InvalidInput
 from matcher.fusion import fuse
 from matcher.ranking import Query, Ranker
@@ -53,6 +53,7 @@ class HybridMatcher:
         k1: float = 1.5,
         b: float = 0.75,
         epsilon: float = 0.25,
+        dense_storage: DenseStorage = "float32",
     ) -> None:
         self.tokenizer = tokenizer or default_tokenizer()
         self.encoder = encoder
@@ -61,7 +62,7 @@ class HybridMatcher:
         self.bm25 = BM25Index(
             k1=k1, b=b, epsilon=epsilon, dictionary_hash=self.tokenizer.dictionary_hash
         )
-        self.dense = DenseIndex(encoder.dimension, threads=threads)
+        self.dense = DenseIndex(encoder.dimension, threads=threads, storage=dense_storage)
         self.corpus = Corpus()
         self._lock = threading.RLock()
 
@@ -216,8 +217,10 @@ class HybridMatcher:
         tokenizer: Tokenizer | None = None,
         config: MatchConfig | None = None,
         threads: int = 1,
+        dense_storage: DenseStorage | None = None,
     ) -> HybridMatcher:
-        """Read a saved matcher; refuses another model, dimension or dictionary."""
+        """Read a saved matcher; refuses another model, dimension or dictionary, and another
+        dense storage when one is given (None: as saved)."""
         from matcher.hybrid_store import load_matcher
 
         return load_matcher(
@@ -227,4 +230,5 @@ class HybridMatcher:
             tokenizer=tokenizer or default_tokenizer(),
             config=config,
             threads=threads,
+            dense_storage=dense_storage,
         )

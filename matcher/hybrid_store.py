@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from matcher.bm25 import BM25Index
 from matcher.config import MatchConfig
-from matcher.dense import DenseIndex
+from matcher.dense import DenseIndex, DenseStorage
 from matcher.errors import IndexFormatError, IndexMismatch
 from matcher.persist import read_header, write_json
 from matcher.tokenizer import Tokenizer
@@ -89,6 +89,7 @@ def load_matcher(
     tokenizer: Tokenizer,
     config: MatchConfig | None,
     threads: int,
+    dense_storage: DenseStorage | None = None,
 ) -> HybridMatcher:
     """Read what `save_matcher` wrote, refusing another model, dimension or dictionary."""
     header = read_header(directory / "matcher.json", kind=FORMAT_KIND, version=FORMAT_VERSION)
@@ -107,7 +108,7 @@ def load_matcher(
     )
     matcher.bm25 = BM25Index.load(directory / "bm25", dictionary_hash=tokenizer.dictionary_hash)
     matcher.dense = DenseIndex.load(
-        directory / "dense", threads=threads, dimension=encoder.dimension
+        directory / "dense", threads=threads, dimension=encoder.dimension, storage=dense_storage
     )
     entries = _read_documents(directory / "documents.jsonl")
     try:

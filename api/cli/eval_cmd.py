@@ -80,6 +80,7 @@ def _harness(database_url: str | None, model: str | None) -> Harness:
             warned_factor=settings.index.warned_factor,
             priority_boost=settings.index.priority_boost,
         ),
+        dense_storage=settings.index.dense_storage,
     )
     stages = StageBars()
     return open_harness(options, build_progress=stages, run_progress=RunBars(stages))

@@ -9,12 +9,15 @@ two cores; the JSON says so), which costs FAISS's exact scan the same time as re
 Reports build time, RSS, and median / p95 latency of: `LiveIndex.match` (query encoding
 included), the same with the query vector cached (ranking alone), query encoding alone, dense
 search alone, BM25 alone, tokenisation (timed interleaved, query by query), one incremental
-update, and a snapshot write and load. The load average is reported: on a shared machine
+update, and a snapshot write and load; and dense top-100 over the same vectors kept in float32
+and in float16 (`--dense-storage` says which one the index serves), with float16's recall@100
+against the exact float32 result. The load average is reported: on a shared machine
 other processes' load inflates every figure.
 Prints JSON; never asserts a time.
 
     OMP_NUM_THREADS=1 .venv/bin/python evaluation/benchmarks/bench_match.py \
         [--resources 10000] [--cases 40000] [--queries 200] [--seed 42] [--model PATH]
+        [--dense-storage float32|float16]
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from indexing.live import LiveIndex
 from indexing.snapshot import SnapshotStore
 from indexing.source import StaticSource
 from matcher import synthetic as syn
+from matcher.dense import STORAGES, DenseIndex, DenseStorage
 from matcher.encoders import SentenceTransformerEncoder
 from matcher.tokenizer import default_tokenizer
 from registry.enums import LibraryEventKind, LibraryStatus
@@ -205,7 +209,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     encoder = RandomPassages(real)
     views = synthetic_library(args.resources, args.cases, args.seed)
     source = StaticSource(views)
-    parts = IndexParts(encoder=encoder, tokenizer=default_tokenizer(), factors=DocumentFactors())
+    parts = IndexParts(encoder=encoder, tokenizer=default_tokenizer(), factors=DocumentFactors(),
+                       dense_storage=args.dense_storage)  # fmt: skip
     live = LiveIndex(source=source, parts=parts)
     rss_before = rss_mb()
     start = time.perf_counter()
@@ -244,6 +249,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             len(queries),
         ),
     }
+    result["dense_storage"] = _storages(matcher, encoder, vectors)
     result["latency"]["incremental_update"] = _updates(live, source, views[:20])
     result["snapshot"] = _snapshot(live, parts)
     result["target"] = {"match_p95_ms": 60.0}
@@ -256,6 +262,36 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     live.close()
     return result
+
+
+def _storages(matcher: Any, encoder: RandomPassages, queries: np.ndarray) -> dict[str, Any]:
+    """Dense top-100 over the same passage vectors kept in float32 and in float16, timed
+    interleaved query by query; recall@100 of float16 against the exact float32 top-100."""
+    ids = list(matcher.corpus.docs)
+    passages = encoder.encode_passages([matcher.corpus.docs[i].text for i in ids])
+    twins = {}
+    for storage in STORAGES:
+        twins[storage] = DenseIndex(matcher.dense.dimension, threads=1, storage=storage)
+        twins[storage].add(ids, passages)
+
+    def probe(storage: DenseStorage) -> Callable[[int], Any]:
+        return lambda i: twins[storage].search(queries[i], 100)
+
+    latency = interleaved({storage: probe(storage) for storage in STORAGES}, len(queries))
+    overlap = []
+    for query in queries:
+        exact = {h.doc_id for h in twins["float32"].search(query, 100)}
+        half = {h.doc_id for h in twins["float16"].search(query, 100)}
+        overlap.append(len(exact & half) / max(len(exact), 1))
+    return {
+        "serving": matcher.dense.storage,
+        "top100_latency": latency,
+        "float32_over_float16_p50": round(
+            latency["float32"]["p50_ms"] / latency["float16"]["p50_ms"], 2
+        ),
+        "float16_recall_at_100_vs_float32": round(float(np.mean(overlap)), 4),
+        "float16_recall_min": round(float(np.min(overlap)), 4),
+    }
 
 
 def _updates(
@@ -296,6 +332,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--dense-storage", choices=STORAGES, default="float32")
     args = parser.parse_args()
     print(json.dumps(run(args), ensure_ascii=False, indent=2))
 

@@ -259,3 +259,17 @@ def test_funeng_serve_runs_one_uvicorn_worker(
     assert seen["access_log"] is False and seen["log_config"] is None
     assert seen["log"] == {"level": "INFO", "json_lines": False}
     assert os.environ["OMP_NUM_THREADS"] == "1"
+
+
+def test_dense_storage_setting_reaches_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from api.index_runtime import index_options
+
+    monkeypatch.setenv("FUNENG_INDEX__DENSE_STORAGE", "float16")
+    assert index_options(Settings()).dense_storage == "float16"
+    monkeypatch.delenv("FUNENG_INDEX__DENSE_STORAGE")
+    assert index_options(Settings()).dense_storage == "float32"
+    monkeypatch.setenv("FUNENG_INDEX__DENSE_STORAGE", "int8")
+    with pytest.raises(ValidationError):
+        Settings()

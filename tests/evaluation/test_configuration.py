@@ -54,6 +54,7 @@ def test_a_missing_default_falls_back_to_the_matcher_defaults(tmp_path: Path) ->
         ({"match": {"confidence": {"dense_floor": 0.9, "dense_ceiling": 0.8}}}, "match"),
         ({"match": {"confidence": {"floor": 0.9}}}, "match.confidence"),
         ({"tokenizer": {"dictionary": "x.txt"}}, "tokenizer"),
+        ({"dense_storage": "int8"}, "dense_storage"),
     ],
 )
 def test_bad_configurations_are_refused(data: dict[str, object], loc: str) -> None:
@@ -85,6 +86,7 @@ def test_a_written_configuration_reads_back_equal(tmp_path: Path) -> None:
         description="测试",
         model="var/models/x",
         tokenizer=TokenizerSpec(userdict=Path("dict.txt"), hmm=True),
+        dense_storage="float16",
         match=vary(MatchConfig(), {"fusion": "weighted_rrf", "bm25_weight": 0.3, "rrf_k": 20}),
     )
     path = tmp_path / "chosen.yaml"

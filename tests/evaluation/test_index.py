@@ -52,3 +52,12 @@ def test_another_dictionary_builds_another_index(tmp_path: Path) -> None:
     assert custom.tokenizer.dictionary_hash != shipped.tokenizer.dictionary_hash
     assert "员工餐" in custom.tokenizer.terms("食堂员工餐")
     assert len(pool.build_seconds) == 2
+
+
+def test_another_dense_storage_builds_another_index() -> None:
+    pool = pool_with(None, [])
+    default = pool.matcher(EvalConfig(name="a"))
+    half = pool.matcher(EvalConfig(name="b", dense_storage="float16"))
+    assert half is not default and pool.matcher(EvalConfig(name="c")) is default
+    assert (default.dense.storage, half.dense.storage) == ("float32", "float16")
+    assert half.n_documents == default.n_documents == 20

@@ -3,6 +3,7 @@ incomplete newest snapshot falls back to the last complete one; old ones are pru
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,7 @@ def test_manifest_records_what_the_index_was_built_with(
     assert manifest["dimension"] == len(KEYWORDS) + 2
     assert manifest["dictionary_hash"] == parts.tokenizer.dictionary_hash
     assert manifest["factors"] == {"warned_factor": 0.5, "priority_boost": 1.5}
+    assert manifest["dense_storage"] == "float32"
     assert manifest["corpus_version"] == 9
     assert manifest["cursor"] == {"low_water": 7, "seen": [9]}
     assert manifest["counts"] == {"resources": 4, "documents": 8, "cases": 4}
@@ -130,6 +132,37 @@ def test_load_refuses_another_model_dimension_or_factors(
         load(store, parts, **changes)
     assert caught.value.code == code
     assert "请重建索引" in caught.value.message
+
+
+def test_float16_snapshot_round_trip_and_storage_mismatch(
+    store: SnapshotStore, parts: IndexParts
+) -> None:
+    half = dataclasses.replace(parts, dense_storage="float16")
+    matcher = build_matcher(small_library(), parts=half)
+    name = store.write(matcher, cursor=CursorState(), factors=FACTORS, now=NOW)
+    manifest = json.loads((store.snapshots_dir / name / "manifest.json").read_text("utf-8"))
+    assert manifest["dense_storage"] == "float16"
+    loaded = load(store, parts, dense_storage="float16")
+    assert loaded.dense.storage == "float16"
+    for query in QUERIES:
+        assert loaded.match(query, k=10) == matcher.match(query, k=10)
+    with pytest.raises(SnapshotMismatch) as caught:
+        load(store, parts)  # the deployment asks for float32: rebuild, never a silent mix
+    assert caught.value.code == "dense_storage_mismatch"
+    assert "float16" in caught.value.message and "请重建索引" in caught.value.message
+
+
+def test_snapshot_from_before_the_storage_choice_reads_as_float32(
+    matcher: HybridMatcher, store: SnapshotStore, parts: IndexParts
+) -> None:
+    name = store.write(matcher, cursor=CursorState(), factors=FACTORS, now=NOW)
+    path = store.snapshots_dir / name / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    del manifest["dense_storage"]
+    path.write_text(json.dumps(manifest))
+    assert load(store, parts).dense.storage == "float32"
+    with pytest.raises(SnapshotMismatch):
+        load(store, parts, dense_storage="float16")
 
 
 def test_load_refuses_another_dictionary(
