@@ -316,7 +316,8 @@ def _snapshot(live: LiveIndex, parts: IndexParts) -> dict[str, float]:
         written = time.perf_counter() - start
         size = sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
         start = time.perf_counter()
-        store.load(encoder=parts.encoder, tokenizer=parts.tokenizer, factors=parts.factors)
+        store.load(encoder=parts.encoder, tokenizer=parts.tokenizer, factors=parts.factors,
+                   dense_storage=parts.dense_storage)  # fmt: skip
         loaded = time.perf_counter() - start
     return {
         "write_seconds": round(written, 2),

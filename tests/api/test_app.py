@@ -266,9 +266,9 @@ def test_dense_storage_setting_reaches_the_index(monkeypatch: pytest.MonkeyPatch
 
     from api.index_runtime import index_options
 
-    monkeypatch.setenv("FUNENG_INDEX__DENSE_STORAGE", "float16")
-    assert index_options(Settings()).dense_storage == "float16"
-    monkeypatch.delenv("FUNENG_INDEX__DENSE_STORAGE")
+    monkeypatch.delenv("FUNENG_INDEX__DENSE_STORAGE", raising=False)
+    assert index_options(Settings()).dense_storage == "float16"  # the deployment's default
+    monkeypatch.setenv("FUNENG_INDEX__DENSE_STORAGE", "float32")
     assert index_options(Settings()).dense_storage == "float32"
     monkeypatch.setenv("FUNENG_INDEX__DENSE_STORAGE", "int8")
     with pytest.raises(ValidationError):
