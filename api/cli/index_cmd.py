@@ -149,7 +149,10 @@ def status(
         f"文档：{counts.get('documents')}"
     )
     typer.echo(f"语料版本（最新事件编号）：{summary.get('corpus_version')}")
-    typer.echo(f"模型：{summary.get('model_id')}    维度：{summary.get('dimension')}")
+    typer.echo(
+        f"模型：{summary.get('model_id')}    维度：{summary.get('dimension')}    "
+        f"向量存储：{summary.get('dense_storage', 'float32')}"
+    )
     typer.echo(f"分词词典：{str(summary.get('dictionary_hash'))[:16]}…")
     typer.echo(f"系数：{summary.get('factors')}")
     pending = summary["pending_events"]

@@ -54,6 +54,7 @@ def test_status_reports_the_snapshot_and_pending_events(cli_env: Path, parts: In
     assert code == 0, output
     assert name in output and "资源：4    案例：4    文档：8" in output
     assert "待应用的变更：0（已是最新）" in output
+    assert "向量存储：float32" in output  # the parts of this test keep float32
     sessions = session_factory(make_engine(f"sqlite:///{cli_env / 'funeng.db'}"))
     with sessions() as s:
         record_event(s, resource_code="AI-001", kind=LibraryEventKind.UPDATED, now=now)
