@@ -35,7 +35,7 @@ class IndexSettings(BaseModel):
     poll_interval_seconds: float = 0.5
     # How passage vectors are kept: float16 (half the memory, about twice as fast to scan; on the
     # golden set the same figures as float32, see README) or float32 (exact).
-    dense_storage: Literal["float32", "float16"] = "float16"
+    dense_storage: Literal["float32", "float16"] = "float16"  # matcher.dense.DenseStorage
     # Whether the app opens the live index at start-up. None: in every environment but "test",
     # whose unit tests run without a model (the match tests turn it on with a fake encoder).
     serve: bool | None = None

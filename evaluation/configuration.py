@@ -3,7 +3,7 @@
 A file names the configuration and gives, under `match:`, any fields of `matcher.MatchConfig`
 (retrievers, fusion method and weights, rrf_k, normalisation, candidate depths, case
 aggregation, and `confidence:` thresholds); `model:`, `tokenizer:` and `dense_storage:` say
-which index it needs (null: the deployment's model, the shipped dictionary, float32 vectors).
+which index it needs (null: the deployment's model, dictionary and dense storage).
 Relative paths are read from the current directory (the repository root).
 `evaluation/configs/default.yaml` is the default ranking of the service: `default_match_config()`
 reads it, `funeng eval sweep --write-default` writes it. See `evaluation/formats.md` for an example.
@@ -54,7 +54,7 @@ class EvalConfig:
     description: str = ""
     model: str | None = None
     tokenizer: TokenizerSpec = field(default_factory=TokenizerSpec)
-    dense_storage: DenseStorage | None = None  # None: float32 (see matcher.dense)
+    dense_storage: DenseStorage | None = None  # None: the deployment's (index.dense_storage)
 
     def with_match(self, name: str, **changes: Any) -> EvalConfig:
         """A variant with other MatchConfig fields; `confidence.x` keys change the thresholds."""

@@ -11,6 +11,7 @@ from typing import Any
 from indexing.cursor import CursorState
 from indexing.documents import DocumentFactors
 from indexing.errors import SnapshotMismatch
+from matcher.dense import DenseStorage
 from matcher.hybrid import HybridMatcher
 from matcher.tokenizer import Tokenizer
 from matcher.types import Encoder
@@ -90,7 +91,7 @@ def check_compatible(
     encoder: Encoder,
     tokenizer: Tokenizer,
     factors: DocumentFactors,
-    dense_storage: str = "float32",
+    dense_storage: DenseStorage = "float32",
 ) -> None:
     """Refuse a snapshot built for another format, model, dimension, dictionary, dense storage
     or factors."""

@@ -1,4 +1,4 @@
-"""Dense retrieval: exact inner product over L2-normalised vectors in FAISS, filtered first.
+"""Dense retrieval: inner product over every L2-normalised vector in FAISS, filtered first.
 
 The index is an exhaustive scan inside an `IndexIDMap2` whose ids are the document *slots*
 (stable integers, as in the BM25 engine), so one boolean mask over slots filters both. The mask

@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +27,9 @@ from registry.models.library import LibraryEntry
 from registry.rules import art12
 from registry.services.library_admin import entry_by_code, notify_entry
 from registry.services.resources import check_case, new_case
+from registry.workdays import SHANGHAI
 
 ARTICLE = "Art.18"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = EntryChangeStatus
 LABELS = MappingProxyType(
     {

@@ -41,18 +41,16 @@ CASE_FIELDS = ("title", "client", "client_city", "client_industry", "started_on"
 CASE_SLOTS = 3  # new cases one form takes (the API takes up to 20)
 
 
-def _slot(form: Form, i: int) -> dict[str, Any]:
-    return {name: form.get(f"new_cases.{i}.{name}") or None for name in CASE_FIELDS}
-
-
 def _compact_cases(form: Form) -> list[dict[str, Any]]:
-    """The filled case slots, in order; the form is rewritten so that they come first."""
-    cases = [case for i in range(CASE_SLOTS) if any((case := _slot(form, i)).values())]
+    """The filled case slots (their non-empty fields), in order; the form is rewritten so that
+    they come first."""
+    cases = []
     for i in range(CASE_SLOTS):
-        for name in CASE_FIELDS:
-            form.pop(f"new_cases.{i}.{name}", None)
+        case = {n: v for n in CASE_FIELDS if (v := form.pop(f"new_cases.{i}.{n}", None))}
+        if case:
+            cases.append(case)
     for i, case in enumerate(cases):
-        form.update({f"new_cases.{i}.{name}": value for name, value in case.items() if value})
+        form.update({f"new_cases.{i}.{name}": value for name, value in case.items()})
     return cases
 
 
@@ -105,7 +103,7 @@ def _body(form: Form, resource: Resource) -> EntryChangeCreate:
             data[name] = text
     cases = _compact_cases(form)
     if cases:
-        data["new_cases"] = [{k: v for k, v in case.items() if v is not None} for case in cases]
+        data["new_cases"] = cases
     return parse(EntryChangeCreate, data)
 
 
