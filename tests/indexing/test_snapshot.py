@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,6 +49,14 @@ def load(store: SnapshotStore, parts: IndexParts, **changes: object) -> HybridMa
         **changes,
     }
     return store.load(**options).matcher  # type: ignore[arg-type]
+
+
+def rewrite_manifest(
+    store: SnapshotStore, name: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> None:
+    """Replace a written snapshot's manifest by `change(manifest)` (its files stay as they are)."""
+    path = store.snapshots_dir / name / "manifest.json"
+    path.write_text(json.dumps(change(json.loads(path.read_text(encoding="utf-8")))))
 
 
 def test_round_trip_gives_identical_results(
@@ -156,10 +166,7 @@ def test_snapshot_from_before_the_storage_choice_reads_as_float32(
     matcher: HybridMatcher, store: SnapshotStore, parts: IndexParts
 ) -> None:
     name = store.write(matcher, cursor=CursorState(), factors=FACTORS, now=NOW)
-    path = store.snapshots_dir / name / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    del manifest["dense_storage"]
-    path.write_text(json.dumps(manifest))
+    rewrite_manifest(store, name, lambda m: {k: v for k, v in m.items() if k != "dense_storage"})
     assert load(store, parts).dense.storage == "float32"
     with pytest.raises(SnapshotMismatch):
         load(store, parts, dense_storage="float16")
@@ -180,9 +187,7 @@ def test_load_refuses_another_format_version(
     matcher: HybridMatcher, store: SnapshotStore, parts: IndexParts
 ) -> None:
     name = store.write(matcher, cursor=CursorState(), factors=FACTORS, now=NOW)
-    path = store.snapshots_dir / name / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps(manifest | {"format_version": FORMAT_VERSION + 1}))
+    rewrite_manifest(store, name, lambda m: m | {"format_version": FORMAT_VERSION + 1})
     with pytest.raises(SnapshotMismatch) as caught:
         load(store, parts)
     assert caught.value.code == "format_version_mismatch"
